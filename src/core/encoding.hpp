@@ -1,0 +1,37 @@
+/*-------------------------------------------------------------------------
+ * encoding.hpp
+ *	  Percent-encoding, Base64 and UTF-8 checks (azure-sas-spec.md §1.3, §6).
+ *-------------------------------------------------------------------------
+ */
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace azure_blob::core {
+
+/* JavaScript encodeURIComponent over the UTF-8 bytes of s; upper-case hex. */
+void AppendUriComponent(std::string &out, std::string_view s);
+std::string EncodeUriComponent(std::string_view s);
+
+/* URL path of a blob name: each "/"-separated segment encoded, "'" as %27 (JS escapeURLPath). */
+void AppendBlobPath(std::string &out, std::string_view blob_name);
+std::string EncodeBlobPath(std::string_view blob_name);
+
+/* %XX to bytes; with plus_is_space, "+" becomes " " (query strings). Malformed escapes stay literal. */
+std::string PercentDecode(std::string_view s, bool plus_is_space);
+
+/* Standard Base64 with padding, no line breaks. */
+std::string Base64Encode(const unsigned char *data, size_t len);
+std::string Base64Encode(std::string_view data);
+
+/* Strict Base64 decode: alphabet, length multiple of 4, padding only at the end. false if malformed. */
+bool Base64Decode(std::string_view text, std::string &out);
+
+/* True if s is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
+bool IsValidUtf8(std::string_view s);
+
+/* Number of code points in valid UTF-8 s. */
+size_t Utf8Length(std::string_view s);
+
+} // namespace azure_blob::core

@@ -1,0 +1,22 @@
+/*-------------------------------------------------------------------------
+ * names.hpp
+ *	  Azure naming rules for accounts, containers and blobs.
+ *-------------------------------------------------------------------------
+ */
+#pragma once
+
+#include <string_view>
+
+namespace azure_blob::core {
+
+inline constexpr size_t kMaxBlobNameChars = 1024;
+inline constexpr size_t kMaxBlobSegments = 254;
+
+/* Each throws Error(22023) naming the rule that failed; the message quotes the name only where safe. */
+void ValidateAccountName(std::string_view name);
+void ValidateContainerName(std::string_view name);
+void ValidateBlobName(std::string_view name);
+/* A file name for azure_generate_upload_sas: a blob name with no "/" or "\". */
+void ValidateFileName(std::string_view name);
+
+} // namespace azure_blob::core
