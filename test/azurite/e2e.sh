@@ -1,0 +1,535 @@
+#!/usr/bin/env bash
+# End-to-end suite: azure_blob against a real Azurite blob service.
+#
+# Run it where PGHOST/PGPORT/PGUSER(/PGPASSWORD) point at a throwaway PostgreSQL
+# 15 cluster as a superuser, with the extension already `make install`ed:
+#     pg_virtualenv -v 15 test/azurite/e2e.sh
+# It creates its own database and login role, starts its own Azurite on
+# 127.0.0.1:<free port> and stops it by PID at exit.
+#
+# Every check asserts a real outcome: HTTP status codes from curl, byte equality
+# with cmp, row contents from psql. Output is TAP-like ("ok N - ..."), and the
+# last line is exactly "N passed, M failed". Exit status is non-zero if M > 0.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=test/lib.sh
+. "$HERE/../lib.sh"
+
+# ---------------------------------------------------------------------------
+# Settings.
+E2E_DB="azb_e2e_$$"
+APP_ROLE="app"            # the application's login role, granted azure_blob_user
+OUTSIDER_ROLE="outsider"  # a login role without any azure_blob grant
+CONTAINER="uploads"
+USER_A="user_123"
+USER_B="user_456"
+# Throwaway passwords for the login roles of this throwaway cluster.
+ROLE_PASSWORD="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+
+# Unicode file names and byte-exact comparisons must not depend on the locale
+# this script happens to run under.
+export PGCLIENTENCODING=UTF8
+export LC_ALL=C.UTF-8
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/azb-e2e.XXXXXX")"
+azb_on_exit "rm -rf '$WORK'"
+
+for cmd in psql curl cmp node; do
+	if ! command -v "$cmd" >/dev/null 2>&1; then
+		fail "prerequisite: $cmd is installed" "not found in PATH"
+		tap_summary
+		exit 1
+	fi
+done
+
+# ---------------------------------------------------------------------------
+# SQL helpers. SQL goes through stdin so that psql variables (-v name=value,
+# used as :'name') quote arbitrary file names safely. Columns are separated by
+# 0x1F (unit separator), which never occurs in URLs, names or timestamps.
+FS=$'\x1f'
+
+# sql_admin SQL [psql args...]: run as the cluster superuser on the test database.
+sql_admin() {
+	local sql=$1
+	shift
+	printf '\\set VERBOSITY verbose\n%s\n' "$sql" |
+		psql -X -v ON_ERROR_STOP=1 -qAt -F "$FS" -d "$E2E_DB" "$@" 2>"$WORK/stderr"
+}
+
+# sql_as ROLE APP_USER_ID SQL [psql args...]: log in as ROLE (password auth, a
+# real separate session), SET azure_blob.user_id as an app would, then run SQL.
+sql_as() {
+	local role=$1 uid=$2 sql=$3
+	shift 3
+	{
+		printf '\\set VERBOSITY verbose\n'
+		if [ -n "$uid" ]; then
+			printf "SET azure_blob.user_id = :'azb_uid';\n"
+		fi
+		printf '%s\n' "$sql"
+	} | PGUSER="$role" PGPASSWORD="$ROLE_PASSWORD" \
+		psql -X -v ON_ERROR_STOP=1 -qAt -F "$FS" -d "$E2E_DB" -v azb_uid="$uid" "$@" \
+			2>"$WORK/stderr"
+}
+
+# The SQLSTATE of the last failed statement (VERBOSITY verbose prints
+# "ERROR:  42501: message").
+last_sqlstate() {
+	sed -n 's/^\(psql:[^:]*:[0-9]*: \)\{0,1\}ERROR:  \([0-9A-Z]\{5\}\): .*/\2/p' "$WORK/stderr" | head -n 1
+}
+
+last_error() {
+	cat "$WORK/stderr"
+}
+
+# ---------------------------------------------------------------------------
+# HTTP helpers. -g: the URLs carry %XX escapes and no globbing patterns; never
+# let curl interpret [] or {}. Status 000 means curl could not connect.
+
+# http_put URL FILE CONTENT_TYPE -> prints the status; body in $WORK/put.body
+http_put() {
+	curl -gsS --max-time 120 -o "$WORK/put.body" -w '%{http_code}' -X PUT \
+		-H 'x-ms-blob-type: BlockBlob' -H "Content-Type: $3" \
+		--data-binary "@$2" "$1" 2>>"$WORK/curl.err" || true
+}
+
+# http_get URL OUTFILE -> prints the status; response headers in $WORK/get.headers
+http_get() {
+	curl -gsS --max-time 120 -o "$2" -D "$WORK/get.headers" -w '%{http_code}' \
+		"$1" 2>>"$WORK/curl.err" || true
+}
+
+# Value of a response header of the last http_get (case-insensitive name).
+get_header() {
+	tr -d '\r' <"$WORK/get.headers" |
+		awk -v n="$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]')" '
+			{ i = index($0, ":"); if (i == 0) next
+			  name = tolower(substr($0, 1, i - 1)); v = substr($0, i + 1)
+			  sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
+			  if (name == n) { val = v } }
+			END { print val }'
+}
+
+# Value of query parameter NAME in URL (still percent-encoded).
+query_param() {
+	local url=$1 name=$2 q p parts
+	q="${url#*\?}"
+	[ "$q" = "$url" ] && return 0
+	IFS='&' read -r -a parts <<<"$q"
+	for p in "${parts[@]}"; do
+		if [ "${p%%=*}" = "$name" ]; then
+			printf '%s' "${p#*=}"
+			return 0
+		fi
+	done
+}
+
+# Cleanup of what this run created in the cluster (roles only if they did not
+# exist before), so the suite can also run against a longer-lived cluster.
+CREATED_ROLES=()
+e2e_drop_db_and_roles() {
+	local r
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $E2E_DB" >/dev/null 2>&1 || true
+	for r in "${CREATED_ROLES[@]}"; do
+		psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
+	done
+}
+
+# Abort the whole suite after a failed setup step: nothing after it can run.
+bail_out() {
+	echo "Bail out! $1"
+	tap_summary || true
+	exit 1
+}
+
+# ---------------------------------------------------------------------------
+# Setup.
+echo "# azure_blob e2e against Azurite (PGHOST=${PGHOST:-} PGPORT=${PGPORT:-} PGUSER=${PGUSER:-})"
+
+if psql -X -v ON_ERROR_STOP=1 -qAt -d postgres \
+	-c "CREATE DATABASE $E2E_DB TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'" \
+	2>"$WORK/stderr"; then
+	pass "setup: create database $E2E_DB"
+	azb_on_exit e2e_drop_db_and_roles
+else
+	fail "setup: create database $E2E_DB" "$(last_error)"
+	bail_out "no database"
+fi
+
+if sql_admin "CREATE EXTENSION azure_blob;"; then
+	pass "setup: CREATE EXTENSION azure_blob"
+else
+	fail "setup: CREATE EXTENSION azure_blob" "$(last_error)"
+	bail_out "extension not installable"
+fi
+
+# DESIGN.md §3 plans a superuser-only GUC azure_blob.allow_http that Azurite
+# (plain http) needs. Set it only if this build defines it; report either way.
+if out="$(sql_admin "LOAD 'azure_blob'; SELECT count(*) FROM pg_settings WHERE name = 'azure_blob.allow_http';")" &&
+	[ "$out" = "1" ]; then
+	sql_admin "ALTER DATABASE $E2E_DB SET azure_blob.allow_http = on;" ||
+		echo "# note: could not set azure_blob.allow_http: $(last_error)"
+	echo "# note: azure_blob.allow_http exists; set to on for database $E2E_DB"
+else
+	echo "# note: this build has no azure_blob.allow_http GUC"
+fi
+
+if azurite_start; then
+	pass "setup: Azurite listening at $AZURITE_ENDPOINT (pid $AZURITE_PID)"
+else
+	fail "setup: start Azurite" "see messages above"
+	bail_out "no Azurite"
+fi
+
+if out="$(node "$HERE/create-container.js" "$AZURITE_ENDPOINT" "$CONTAINER" 2>&1)" &&
+	[ "${out#201 }" != "$out" ]; then
+	pass "setup: create container $CONTAINER with Shared Key (201)"
+else
+	fail "setup: create container $CONTAINER with Shared Key (201)" "$out"
+	bail_out "no container"
+fi
+
+CONN="UseDevelopmentStorage=true;BlobEndpoint=$AZURITE_ENDPOINT"
+if sql_admin "SELECT azure_account_add('default', :'conn', :'cont');" \
+	-v conn="$CONN" -v cont="$CONTAINER" >/dev/null; then
+	pass "setup: azure_account_add('default', UseDevelopmentStorage=true;BlobEndpoint=..., '$CONTAINER')"
+else
+	fail "setup: azure_account_add" "$(last_error)"
+	bail_out "no account"
+fi
+
+for r in "$APP_ROLE" "$OUTSIDER_ROLE"; do
+	if [ "$(sql_admin "SELECT count(*) FROM pg_roles WHERE rolname = :'r';" -v r="$r")" = "0" ]; then
+		CREATED_ROLES+=("$r")
+	fi
+done
+if sql_admin "
+	DO \$\$ BEGIN
+		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$APP_ROLE') THEN
+			CREATE ROLE $APP_ROLE LOGIN;
+		END IF;
+		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$OUTSIDER_ROLE') THEN
+			CREATE ROLE $OUTSIDER_ROLE LOGIN;
+		END IF;
+	END \$\$;
+	ALTER ROLE $APP_ROLE PASSWORD :'pw';
+	ALTER ROLE $OUTSIDER_ROLE PASSWORD :'pw';
+	GRANT azure_blob_user TO $APP_ROLE;
+	GRANT CONNECT ON DATABASE $E2E_DB TO $APP_ROLE, $OUTSIDER_ROLE;
+	GRANT USAGE ON SCHEMA public TO $APP_ROLE, $OUTSIDER_ROLE;
+" -v pw="$ROLE_PASSWORD"; then
+	pass "setup: login roles $APP_ROLE (GRANT azure_blob_user) and $OUTSIDER_ROLE (no grant)"
+else
+	fail "setup: login roles" "$(last_error)"
+	bail_out "no roles"
+fi
+
+if out="$(sql_as "$APP_ROLE" "" "SELECT current_user;")" && [ "$out" = "$APP_ROLE" ]; then
+	pass "setup: $APP_ROLE logs in over TCP with a password"
+else
+	fail "setup: $APP_ROLE logs in" "$out $(last_error)"
+	bail_out "app cannot log in"
+fi
+
+# ---------------------------------------------------------------------------
+# The upload flow, as an app does it:
+#   azure_generate_upload_sas -> PUT -> azure_save_metadata ->
+#   azure_generate_read_sas -> GET, same bytes and Content-Type.
+# Results of the last successful run are left in UP_* for the refusal cases.
+UP_BLOB=""
+UP_URL=""
+UP_FILE_URL=""
+UP_READ_URL=""
+
+upload_flow() {
+	local label=$1 name=$2 file=$3 ctype=$4 uid=$5
+	local row sas_url blob_name file_url expires_at lifetime_ok why status
+	local size
+	size=$(wc -c <"$file" | tr -d ' ')
+	UP_BLOB="" UP_URL="" UP_FILE_URL="" UP_READ_URL=""
+
+	# 1. upload SAS
+	if ! row="$(sql_as "$APP_ROLE" "$uid" "
+		SELECT sas_url, blob_name, file_url, expires_at,
+		       expires_at > now() AND expires_at <= now() + interval '5 minutes 5 seconds'
+		FROM azure_generate_upload_sas(:'fname', :'ctype');" \
+		-v fname="$name" -v ctype="$ctype")"; then
+		fail "$label: azure_generate_upload_sas" "$(last_error)"
+		return 1
+	fi
+	IFS="$FS" read -r sas_url blob_name file_url expires_at lifetime_ok <<<"$row"
+	why=""
+	[ "$(query_param "$sas_url" sp)" = "c" ] || why+="sp is '$(query_param "$sas_url" sp)', want 'c'; "
+	[ "${sas_url%%\?*}" = "$file_url" ] || why+="sas_url without query != file_url; "
+	case "$blob_name" in
+	*"-$name") ;;
+	*) why+="blob_name '$blob_name' does not end in '-$name'; " ;;
+	esac
+	[ "$lifetime_ok" = "t" ] || why+="expires_at $expires_at is not within the default 5 minutes; "
+	if [ -z "$why" ]; then
+		pass "$label: upload SAS (sp=c, blob <uuid>-name, file_url, 5 min expiry)"
+	else
+		fail "$label: upload SAS (sp=c, blob <uuid>-name, file_url, 5 min expiry)" "$why"$'\n'"sas_url=$sas_url"
+	fi
+
+	# 2. PUT the bytes with the SAS URL, as the browser would.
+	status="$(http_put "$sas_url" "$file" "$ctype")"
+	if [ "$status" = "201" ]; then
+		pass "$label: PUT $size bytes with the upload URL -> 201"
+	else
+		fail "$label: PUT $size bytes with the upload URL -> 201" "got $status: $(head -c 500 "$WORK/put.body" 2>/dev/null)"
+		return 1
+	fi
+	UP_BLOB="$blob_name" UP_URL="$sas_url" UP_FILE_URL="$file_url"
+
+	# 3. save the metadata row.
+	if ! row="$(sql_as "$APP_ROLE" "$uid" "
+		SELECT blob_name, user_id, file_url, coalesce(content_type, '<null>'),
+		       coalesce(size_bytes::text, '<null>')
+		FROM azure_save_metadata(:'blob');" -v blob="$blob_name")"; then
+		fail "$label: azure_save_metadata" "$(last_error)"
+		return 1
+	fi
+	local r_blob r_user r_url r_ctype r_size
+	IFS="$FS" read -r r_blob r_user r_url r_ctype r_size <<<"$row"
+	why=""
+	[ "$r_blob" = "$blob_name" ] || why+="blob_name '$r_blob'; "
+	[ "$r_user" = "$uid" ] || why+="user_id '$r_user', want '$uid'; "
+	[ "$r_url" = "$file_url" ] || why+="file_url '$r_url', want '$file_url'; "
+	if [ -z "$why" ]; then
+		pass "$label: azure_save_metadata row (blob_name, user_id=$uid, file_url)"
+	else
+		fail "$label: azure_save_metadata row (blob_name, user_id=$uid, file_url)" "$why"
+	fi
+	# DESIGN.md: the row is "verified against the container", with
+	# content_type and size_bytes columns.
+	if [ "$r_ctype" = "$ctype" ] && [ "$r_size" = "$size" ]; then
+		pass "$label: row records content_type and size_bytes of the blob"
+	else
+		fail "$label: row records content_type and size_bytes of the blob" \
+			"content_type '$r_ctype' (want '$ctype'), size_bytes '$r_size' (want $size)"
+	fi
+
+	# 4. read SAS for the row.
+	local read_url
+	if ! read_url="$(sql_as "$APP_ROLE" "$uid" "SELECT azure_generate_read_sas(:'blob');" -v blob="$blob_name")"; then
+		fail "$label: azure_generate_read_sas" "$(last_error)"
+		return 1
+	fi
+	why=""
+	[ "$(query_param "$read_url" sp)" = "r" ] || why+="sp is '$(query_param "$read_url" sp)', want 'r'; "
+	[ "${read_url%%\?*}" = "$file_url" ] || why+="read URL is not file_url + query; "
+	if [ -z "$why" ]; then
+		pass "$label: read SAS (sp=r, on file_url)"
+	else
+		fail "$label: read SAS (sp=r, on file_url)" "$why"$'\n'"read_url=$read_url"
+	fi
+	UP_READ_URL="$read_url"
+
+	# 5. GET returns exactly the bytes and the Content-Type.
+	rm -f "$WORK/got"
+	status="$(http_get "$read_url" "$WORK/got")"
+	if [ "$status" = "200" ] && cmp -s "$file" "$WORK/got"; then
+		pass "$label: GET with the read URL -> 200, same $size bytes (cmp)"
+	else
+		fail "$label: GET with the read URL -> 200, same $size bytes (cmp)" \
+			"status $status, got $(wc -c <"$WORK/got" 2>/dev/null || echo 0) bytes"
+	fi
+	local got_ct
+	got_ct="$(get_header content-type)"
+	if [ "$got_ct" = "$ctype" ]; then
+		pass "$label: GET returns Content-Type '$ctype'"
+	else
+		fail "$label: GET returns Content-Type '$ctype'" "got '$got_ct'"
+	fi
+	return 0
+}
+
+echo "# --- upload flow"
+head -c 5242880 /dev/urandom >"$WORK/big.bin"
+upload_flow "5 MB random binary" "random-5mb.bin" "$WORK/big.bin" "application/octet-stream" "$USER_A" || true
+
+printf 'hello from azure_blob e2e\n' >"$WORK/small.txt"
+printf '%s\n' "Grüße, こんにちは, ½ + ¼ = ¾" >"$WORK/utf8.txt"
+upload_flow "name with spaces" "my holiday photo.txt" "$WORK/small.txt" "text/plain" "$USER_A" || true
+upload_flow "unicode name" "résumé 日本.txt" "$WORK/utf8.txt" "text/plain; charset=utf-8" "$USER_A" || true
+upload_flow "name with #" "a#b.txt" "$WORK/small.txt" "text/plain" "$USER_A" || true
+upload_flow "name with ?" "what?.txt" "$WORK/small.txt" "text/plain" "$USER_A" || true
+upload_flow "name with +" "c++ notes.txt" "$WORK/small.txt" "text/plain" "$USER_A" || true
+upload_flow "name with %" "100%.txt" "$WORK/small.txt" "text/plain" "$USER_A" || true
+
+# A fresh blob of user A for the refusal cases below; a PNG-typed body checks
+# that the Content-Type travels through unchanged.
+printf '\x89PNG\r\n\x1a\nnot really a png\n' >"$WORK/pic.png"
+REF_OK=0
+if upload_flow "refusal fixture" "pic.png" "$WORK/pic.png" "image/png" "$USER_A" &&
+	[ -n "$UP_READ_URL" ]; then
+	REF_OK=1
+fi
+REF_BLOB="$UP_BLOB"
+REF_UPLOAD_URL="$UP_URL"
+REF_FILE_URL="$UP_FILE_URL"
+REF_READ_URL="$UP_READ_URL"
+
+# ---------------------------------------------------------------------------
+echo "# --- refusals by the storage service"
+if [ "$REF_OK" != 1 ]; then
+	for t in "tampered sig" "expired URL" "read URL used for PUT" "upload URL used for GET" \
+		"second PUT with the upload URL" "anonymous GET"; do
+		fail "$t -> refused" "fixture upload failed, nothing to test against"
+	done
+else
+	# Tampered signature: change one Base64 character of sig= (not part of a
+	# %XX escape, and not its last data character, whose low bits may be
+	# padding), so the URL stays valid and only the signature differs.
+	sig="$(query_param "$REF_READ_URL" sig)"
+	i=0
+	while [ "$i" -lt "${#sig}" ]; do
+		c="${sig:i:1}"
+		if [ "$c" = "%" ]; then
+			i=$((i + 3))
+			continue
+		fi
+		break
+	done
+	if [ "${sig:i:1}" = "A" ]; then new="B"; else new="A"; fi
+	bad_sig="${sig:0:i}${new}${sig:i+1}"
+	tampered="${REF_READ_URL/"sig=$sig"/"sig=$bad_sig"}"
+	status="$(http_get "$tampered" "$WORK/tampered.out")"
+	if [ "$tampered" != "$REF_READ_URL" ] && [ "$status" = "403" ]; then
+		pass "tampered sig (one character) -> 403"
+	else
+		fail "tampered sig (one character) -> 403" "got $status"
+	fi
+
+	# Expired: the admin signer with a window entirely in the past. A control
+	# URL from the same signer with a future expiry must work, so the 403 is
+	# due to the expiry and nothing else.
+	if past="$(sql_admin "SELECT azure_blob_sas_url(:'blob', 'r', now() - interval '1 minute', now() - interval '10 minutes');" -v blob="$REF_BLOB")" &&
+		future="$(sql_admin "SELECT azure_blob_sas_url(:'blob', 'r', now() + interval '5 minutes', now() - interval '10 minutes');" -v blob="$REF_BLOB")"; then
+		s_future="$(http_get "$future" "$WORK/future.out")"
+		s_past="$(http_get "$past" "$WORK/past.out")"
+		if [ "$s_future" = "200" ] && cmp -s "$WORK/pic.png" "$WORK/future.out"; then
+			pass "azure_blob_sas_url with a future expiry -> 200, same bytes (control)"
+		else
+			fail "azure_blob_sas_url with a future expiry -> 200, same bytes (control)" "got $s_future; url=$future"
+		fi
+		if [ "$s_past" = "403" ]; then
+			pass "expired URL (azure_blob_sas_url, expires_at in the past) -> 403"
+		else
+			fail "expired URL (azure_blob_sas_url, expires_at in the past) -> 403" "got $s_past; url=$past"
+		fi
+	else
+		fail "expired URL (azure_blob_sas_url, expires_at in the past) -> 403" "azure_blob_sas_url failed: $(last_error)"
+	fi
+
+	status="$(http_put "$REF_READ_URL" "$WORK/small.txt" "text/plain")"
+	if [ "$status" = "403" ]; then
+		pass "read URL (sp=r) used for PUT -> 403"
+	else
+		fail "read URL (sp=r) used for PUT -> 403" "got $status"
+	fi
+
+	status="$(http_get "$REF_UPLOAD_URL" "$WORK/upget.out")"
+	if [ "$status" = "403" ]; then
+		pass "upload URL (sp=c) used for GET -> 403"
+	else
+		fail "upload URL (sp=c) used for GET -> 403" "got $status"
+	fi
+
+	# Second PUT with the same create-only URL onto the now existing blob.
+	# Put Blob with a SAS onto an existing blob needs 'w' (spec §8.2); Azurite
+	# 3.35.0 answers 403 AuthorizationPermissionMismatch (observed), and the
+	# blob keeps its first content.
+	status="$(http_put "$REF_UPLOAD_URL" "$WORK/small.txt" "text/plain")"
+	code="$(sed -n 's:.*<Code>\(.*\)</Code>.*:\1:p' "$WORK/put.body" 2>/dev/null | head -n 1)"
+	if [ "$status" = "403" ]; then
+		pass "second PUT with the same upload URL (sp=c) onto the existing blob -> 403 $code"
+	else
+		fail "second PUT with the same upload URL (sp=c) onto the existing blob -> 403" "got $status $code"
+	fi
+	status="$(http_get "$REF_READ_URL" "$WORK/after.out")"
+	if [ "$status" = "200" ] && cmp -s "$WORK/pic.png" "$WORK/after.out"; then
+		pass "blob unchanged after the refused second PUT (cmp)"
+	else
+		fail "blob unchanged after the refused second PUT (cmp)" "status $status"
+	fi
+
+	# No SAS at all: the container is private. Azurite answers 404
+	# ResourceNotFound here rather than 403 (it hides private resources);
+	# either way no bytes may come back.
+	status="$(http_get "$REF_FILE_URL" "$WORK/anon.out")"
+	if [ "$status" = "403" ] || [ "$status" = "404" ]; then
+		pass "anonymous GET of file_url (no SAS) -> $status"
+	else
+		fail "anonymous GET of file_url (no SAS) -> 403 or 404" "got $status"
+	fi
+fi
+
+# ---------------------------------------------------------------------------
+echo "# --- ownership between app users"
+if [ -n "$REF_BLOB" ]; then
+	if out="$(sql_as "$APP_ROLE" "$USER_B" "SELECT azure_generate_read_sas(:'blob');" -v blob="$REF_BLOB")"; then
+		fail "$USER_B cannot get a read SAS for $USER_A's file (42501)" "psql succeeded and returned: $out"
+	elif [ "$(last_sqlstate)" = "42501" ]; then
+		pass "$USER_B cannot get a read SAS for $USER_A's file (42501)"
+	else
+		fail "$USER_B cannot get a read SAS for $USER_A's file (42501)" "$(last_error)"
+	fi
+
+	if out="$(sql_as "$APP_ROLE" "$USER_B" "SELECT count(*) FROM azure_files WHERE blob_name = :'blob';" -v blob="$REF_BLOB")" &&
+		[ "$out" = "0" ]; then
+		pass "$USER_B does not see $USER_A's row in azure_files"
+	else
+		fail "$USER_B does not see $USER_A's row in azure_files" "got '$out' $(last_error)"
+	fi
+
+	if out="$(sql_as "$APP_ROLE" "$USER_A" "SELECT count(*) FROM azure_files WHERE blob_name = :'blob';" -v blob="$REF_BLOB")" &&
+		[ "$out" = "1" ]; then
+		pass "$USER_A sees own row in azure_files"
+	else
+		fail "$USER_A sees own row in azure_files" "got '$out' $(last_error)"
+	fi
+else
+	fail "$USER_B cannot get a read SAS for $USER_A's file (42501)" "no fixture blob"
+fi
+
+# A blob issued to user A and uploaded, but not yet registered: user B must not
+# be able to claim it (the blob name carries a MAC of the user id, DESIGN.md §4);
+# user A then can.
+claim_ok=0
+if row="$(sql_as "$APP_ROLE" "$USER_A" "SELECT sas_url, blob_name FROM azure_generate_upload_sas('claim.txt', 'text/plain');")"; then
+	IFS="$FS" read -r c_url c_blob <<<"$row"
+	if [ "$(http_put "$c_url" "$WORK/small.txt" "text/plain")" = "201" ]; then
+		claim_ok=1
+	fi
+fi
+if [ "$claim_ok" = 1 ]; then
+	if out="$(sql_as "$APP_ROLE" "$USER_B" "SELECT blob_name FROM azure_save_metadata(:'blob');" -v blob="$c_blob")"; then
+		fail "$USER_B cannot save metadata for a blob issued to $USER_A" "succeeded: $out"
+	else
+		pass "$USER_B cannot save metadata for a blob issued to $USER_A (SQLSTATE $(last_sqlstate))"
+	fi
+	if out="$(sql_as "$APP_ROLE" "$USER_A" "SELECT blob_name FROM azure_save_metadata(:'blob');" -v blob="$c_blob")" &&
+		[ "$out" = "$c_blob" ]; then
+		pass "$USER_A can save metadata for the blob issued to $USER_A"
+	else
+		fail "$USER_A can save metadata for the blob issued to $USER_A" "$out $(last_error)"
+	fi
+else
+	fail "$USER_B cannot save metadata for a blob issued to $USER_A" "could not issue and upload the blob: $(last_error)"
+fi
+
+# A login role without azure_blob_user gets nothing.
+if out="$(sql_as "$OUTSIDER_ROLE" "$USER_A" "SELECT sas_url FROM azure_generate_upload_sas('x.txt', 'text/plain');")"; then
+	fail "role without azure_blob_user cannot get an upload SAS (42501)" "succeeded: $out"
+elif [ "$(last_sqlstate)" = "42501" ]; then
+	pass "role without azure_blob_user cannot get an upload SAS (42501)"
+else
+	fail "role without azure_blob_user cannot get an upload SAS (42501)" "$(last_error)"
+fi
+
+# ---------------------------------------------------------------------------
+echo "1..$TAP_N"
+tap_summary
