@@ -1,0 +1,21 @@
+# azure_blob: PGXS build (make, make install, make installcheck).
+EXTENSION   = azure_blob
+MODULE_big  = azure_blob
+SRCS        = $(wildcard src/*.cpp src/core/*.cpp)
+OBJS        = $(SRCS:.cpp=.o)
+DATA        = $(wildcard azure_blob--*.sql)
+PGFILEDESC  = "azure_blob - Azure Blob Storage SAS URLs and file metadata"
+
+REGRESS      = setup accounts sas metadata security errors
+REGRESS_OPTS = --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
+
+PG_CPPFLAGS = -Isrc
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register
+SHLIB_LINK  = -lcurl -lcrypto -lstdc++
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# Postgres built --with-llvm also compiles each .cpp to bitcode with clang, without PG_CXXFLAGS.
+COMPILE.cxx.bc += $(PG_CXXFLAGS)

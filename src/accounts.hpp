@@ -1,0 +1,57 @@
+/*-------------------------------------------------------------------------
+ * accounts.hpp
+ *	  Storage accounts: the per-backend cache of decoded keys and prepared
+ *	  HMAC state, and the privileged reads and writes of azure_blob.accounts.
+ *
+ * Functions here that touch Postgres use PgCall() and throw; call them only
+ * inside Guard().
+ *-------------------------------------------------------------------------
+ */
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+}
+
+#include <cstdint>
+#include <string>
+
+#include "core/connection_string.hpp"
+#include "core/hmac.hpp"
+
+namespace azure_blob {
+
+struct Account {
+	std::string alias;
+	std::string account_name;
+	std::string blob_endpoint;
+	std::string default_container; /* may be empty */
+	bool https = true;
+	core::HmacSha256 signer; /* key state prepared once; the key text is not kept */
+};
+
+/* Registers the relcache callback that drops the cache when azure_blob.accounts changes. */
+void InitAccountCache();
+
+/* Bumped whenever the cache is dropped; users of derived per-backend state compare it. */
+uint64_t AccountCacheGeneration();
+
+/* The alias to use: alias itself, else azure_blob.default_account; throws 55000 if both are empty. */
+std::string ResolveAccountAlias(const char *alias);
+
+/* The cached account; throws Error(42704) if no such alias is configured. */
+const Account &GetAccount(const std::string &alias);
+
+/* Schema that holds the extension's user-facing objects (azure_files). */
+Oid ExtensionSchema();
+
+/* Inserts an account as the extension owner; throws 42710 if the alias exists. */
+void AddAccount(const std::string &alias, const core::StorageAccount &acct, const std::string &default_container);
+
+/* Deletes an account as the extension owner; throws 42704 if there is none. */
+void RemoveAccount(const std::string &alias);
+
+/* True if the current user has the privileges of azure_blob_admin (or is the extension owner). */
+bool CurrentUserIsAdmin();
+
+} // namespace azure_blob

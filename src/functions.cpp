@@ -1,0 +1,477 @@
+/*-------------------------------------------------------------------------
+ * functions.cpp
+ *	  Every SQL-callable entry point of azure_blob.
+ *
+ * Each entry point has two halves.  The Postgres half reads arguments,
+ * checks NULLs and empties, and may ereport freely because no C++ object
+ * exists yet.  The C++ half runs inside Guard() and reaches Postgres only
+ * through PgCall() (STYLE.md §2.8).
+ *-------------------------------------------------------------------------
+ */
+extern "C" {
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "port.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+}
+
+#include <string>
+
+#include "accounts.hpp"
+#include "core/connection_string.hpp"
+#include "core/encoding.hpp"
+#include "core/names.hpp"
+#include "core/sas.hpp"
+#include "core/time_format.hpp"
+#include "core/upload.hpp"
+#include "functions.hpp"
+#include "guc.hpp"
+#include "pg_boundary.hpp"
+
+namespace azure_blob {
+
+/*
+ * Postgres half: argument helpers.
+ */
+
+const char *
+TextToUtf8(text *t) {
+	char *s = text_to_cstring(t);
+	/* Signing and URLs work on UTF-8; returns s itself when the database already is UTF-8. */
+	return pg_server_to_any(s, static_cast<int>(strlen(s)), PG_UTF8);
+}
+
+/* A required text argument: NULL is 22004. */
+static const char *
+RequiredArg(FunctionCallInfo fcinfo, int n, const char *what) {
+	if (PG_ARGISNULL(n))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", what)));
+	return TextToUtf8(PG_GETARG_TEXT_PP(n));
+}
+
+/* An optional text argument: NULL means "not given", an empty string is 22023. */
+static const char *
+OptionalArg(FunctionCallInfo fcinfo, int n, const char *what) {
+	if (PG_ARGISNULL(n))
+		return nullptr;
+	const char *s = TextToUtf8(PG_GETARG_TEXT_PP(n));
+	if (s[0] == '\0')
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s must not be empty", what),
+		                errhint("Pass NULL to leave it out.")));
+	return s;
+}
+
+/* Whole seconds since the Unix epoch of t (floor), checked against what a SAS can carry. */
+static int64
+ToUnixSeconds(TimestampTz t, const char *what) {
+	if (TIMESTAMP_NOT_FINITE(t))
+		ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("%s must be finite", what)));
+	int64 usec = t + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+	int64 secs = usec / USECS_PER_SEC;
+	if (usec % USECS_PER_SEC < 0)
+		secs--;
+	if (secs < core::kMinUnixSeconds || secs > core::kMaxUnixSeconds)
+		ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("%s is out of range for a SAS token", what),
+		                errdetail("Azure accepts years 0001 to 9999 only.")));
+	return secs;
+}
+
+static TimestampTz
+FromUnixSeconds(int64 secs) {
+	return (secs - (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY) * USECS_PER_SEC;
+}
+
+/*
+ * Expiry of a URL handed out by the generate_* functions: now + expires_in,
+ * truncated to whole seconds, and a lifetime in (0, max_sas_lifetime].
+ */
+static int64
+ExpiryFromInterval(FunctionCallInfo fcinfo, int n) {
+	if (PG_ARGISNULL(n))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("URL lifetime must not be null")));
+	Interval *lifetime = PG_GETARG_INTERVAL_P(n);
+	TimestampTz now = GetCurrentTimestamp();
+	TimestampTz expiry = DatumGetTimestampTz(
+	    DirectFunctionCall2(timestamptz_pl_interval, TimestampTzGetDatum(now), IntervalPGetDatum(lifetime)));
+	int64 seconds = ToUnixSeconds(expiry, "URL expiry time") - ToUnixSeconds(now, "current time");
+	if (expiry <= now || seconds <= 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("URL lifetime must be positive")));
+	if (seconds > guc_max_sas_lifetime)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("URL lifetime exceeds the maximum of %d seconds", guc_max_sas_lifetime),
+		                errhint("Ask an administrator to raise azure_blob.max_sas_lifetime.")));
+	return ToUnixSeconds(expiry, "URL expiry time");
+}
+
+/* Converts UTF-8 from the core back to the database encoding, as a text datum. */
+static text *
+Utf8ToText(const std::string &s) {
+	return PgCall([&] {
+		char *server = pg_any_to_server(s.data(), static_cast<int>(s.size()), PG_UTF8);
+		return cstring_to_text(server);
+	});
+}
+
+/*
+ * C++ half: signing.
+ */
+
+/* Arguments of the two raw signers, already read on the Postgres side. */
+struct SasArgs {
+	core::SasResource resource = core::SasResource::kBlob;
+	const char *blob = nullptr;
+	const char *permissions = nullptr;
+	bool has_expiry = false;
+	int64 expiry = 0;
+	bool has_start = false;
+	int64 start = 0;
+	const char *container = nullptr, *account = nullptr, *protocol = nullptr, *ip_range = nullptr;
+	const char *content_type = nullptr, *content_disposition = nullptr, *cache_control = nullptr;
+	const char *content_encoding = nullptr, *content_language = nullptr, *identifier = nullptr,
+	           *encryption_scope = nullptr;
+};
+
+/* Account aliases: 1 to 63 letters, digits, "_", "-" or ".". */
+static void
+ValidateAlias(const char *alias) {
+	size_t len = strlen(alias);
+	bool ok = len >= 1 && len <= 63;
+	for (size_t i = 0; ok && i < len; i++) {
+		char c = alias[i];
+		ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		     c == '.';
+	}
+	if (!ok)
+		throw Error(sqlstate::kInvalidParameterValue, "invalid account alias",
+		            "An alias has 1 to 63 letters, digits, \"_\", \"-\" or \".\".");
+}
+
+static std::string
+Str(const char *s) {
+	return s ? std::string(s) : std::string();
+}
+
+/* Container to use: the given one, else the account's default (55000 if it has none). */
+static std::string
+ResolveContainer(const Account &acct, const char *container) {
+	if (container != nullptr)
+		return container;
+	if (acct.default_container.empty())
+		throw Error(sqlstate::kObjectNotInPrerequisiteState,
+		            "storage account \"" + acct.alias + "\" has no default container", {},
+		            "Pass a container, or add the account again with a default container.");
+	return acct.default_container;
+}
+
+/* The canonical URL of a blob (no query): endpoint/container/encoded-path. */
+std::string
+BlobUrl(const Account &acct, const std::string &container, const std::string &blob) {
+	std::string url;
+	url.reserve(acct.blob_endpoint.size() + container.size() + blob.size() * 3 + 2);
+	url.append(acct.blob_endpoint).append("/").append(container);
+	if (!blob.empty()) {
+		url.push_back('/');
+		core::AppendBlobPath(url, blob);
+	}
+	return url;
+}
+
+/* Signs a service SAS and returns the full URL. */
+static std::string
+SignServiceUrl(const SasArgs &a) {
+	const Account &acct = GetAccount(ResolveAccountAlias(a.account));
+	core::ServiceSasParams p;
+	p.version = guc_sas_version;
+	p.resource = a.resource;
+	p.account_name = acct.account_name;
+	p.container = ResolveContainer(acct, a.container);
+	p.blob = Str(a.blob);
+	p.permissions = Str(a.permissions);
+	if (a.has_start)
+		p.start = core::FormatIso8601(a.start);
+	if (a.has_expiry)
+		p.expiry = core::FormatIso8601(a.expiry);
+	p.ip_range = Str(a.ip_range);
+	/* Service default is "https,http"; we say it outright, and never allow plain http to a https endpoint. */
+	p.protocol = a.protocol ? a.protocol : (acct.https ? "https" : "https,http");
+	p.identifier = Str(a.identifier);
+	p.encryption_scope = Str(a.encryption_scope);
+	p.cache_control = Str(a.cache_control);
+	p.content_disposition = Str(a.content_disposition);
+	p.content_encoding = Str(a.content_encoding);
+	p.content_language = Str(a.content_language);
+	p.content_type = Str(a.content_type);
+	core::SasResult r = core::BuildServiceSas(p, acct.signer);
+	std::string url = BlobUrl(acct, p.container, p.blob);
+	url.push_back('?');
+	url.append(r.token);
+	return url;
+}
+
+/* Reads the options shared by both raw signers, starting at argument first_option (protocol). */
+static void
+ReadSasOptions(FunctionCallInfo fcinfo, int first_option, SasArgs &a) {
+	int i = first_option;
+	a.protocol = OptionalArg(fcinfo, i++, "protocol");
+	a.ip_range = OptionalArg(fcinfo, i++, "IP range");
+	a.content_type = OptionalArg(fcinfo, i++, "content type");
+	a.content_disposition = OptionalArg(fcinfo, i++, "content disposition");
+	a.cache_control = OptionalArg(fcinfo, i++, "cache control");
+	a.content_encoding = OptionalArg(fcinfo, i++, "content encoding");
+	a.content_language = OptionalArg(fcinfo, i++, "content language");
+	a.identifier = OptionalArg(fcinfo, i++, "stored access policy identifier");
+	a.encryption_scope = OptionalArg(fcinfo, i++, "encryption scope");
+}
+
+static void
+ReadSasTimes(FunctionCallInfo fcinfo, int expiry_arg, SasArgs &a) {
+	if (!PG_ARGISNULL(expiry_arg)) {
+		a.has_expiry = true;
+		a.expiry = ToUnixSeconds(PG_GETARG_TIMESTAMPTZ(expiry_arg), "SAS expiry time");
+	}
+	if (!PG_ARGISNULL(expiry_arg + 1)) {
+		a.has_start = true;
+		a.start = ToUnixSeconds(PG_GETARG_TIMESTAMPTZ(expiry_arg + 1), "SAS start time");
+	}
+}
+
+static Datum
+ReturnUrl(const SasArgs &a) {
+	text *url = Guard([&] {
+		std::string s = SignServiceUrl(a);
+		return PgCall([&] { return cstring_to_text_with_len(s.data(), static_cast<int>(s.size())); });
+	});
+	PG_RETURN_TEXT_P(url);
+}
+
+/* SPI plan of the visibility lookup behind azure_generate_read_sas, kept per backend. */
+static SPIPlanPtr read_lookup_plan = nullptr;
+static uint64_t read_lookup_generation = 0;
+
+} // namespace azure_blob
+
+using namespace azure_blob;
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(azure_blob_sas_url);
+/* azure_blob_sas_url(blob_name, permissions, expires_at, starts_at, container, account, options...): signed blob URL. */
+Datum
+azure_blob_sas_url(PG_FUNCTION_ARGS) {
+	SasArgs a;
+	a.resource = core::SasResource::kBlob;
+	a.blob = RequiredArg(fcinfo, 0, "blob name");
+	a.permissions = OptionalArg(fcinfo, 1, "permissions");
+	ReadSasTimes(fcinfo, 2, a);
+	a.container = OptionalArg(fcinfo, 4, "container");
+	a.account = OptionalArg(fcinfo, 5, "account");
+	ReadSasOptions(fcinfo, 6, a);
+	return ReturnUrl(a);
+}
+
+PG_FUNCTION_INFO_V1(azure_container_sas_url);
+/* azure_container_sas_url(permissions, expires_at, starts_at, container, account, options...): signed container URL. */
+Datum
+azure_container_sas_url(PG_FUNCTION_ARGS) {
+	SasArgs a;
+	a.resource = core::SasResource::kContainer;
+	a.permissions = OptionalArg(fcinfo, 0, "permissions");
+	ReadSasTimes(fcinfo, 1, a);
+	a.container = OptionalArg(fcinfo, 3, "container");
+	a.account = OptionalArg(fcinfo, 4, "account");
+	ReadSasOptions(fcinfo, 5, a);
+	return ReturnUrl(a);
+}
+
+PG_FUNCTION_INFO_V1(azure_generate_upload_sas);
+/* azure_generate_upload_sas(file_name, content_type, expires_in): create-only URL for a new blob "<uuid>-<file_name>". */
+Datum
+azure_generate_upload_sas(PG_FUNCTION_ARGS) {
+	const char *file_name = RequiredArg(fcinfo, 0, "file name");
+	const char *content_type = RequiredArg(fcinfo, 1, "content type");
+	int64 expiry = ExpiryFromInterval(fcinfo, 2);
+	unsigned char random_bytes[16];
+	if (!pg_strong_random(random_bytes, sizeof(random_bytes)))
+		ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("could not generate random bytes for a blob name")));
+
+	Guard([&] {
+		core::ValidateContentType(content_type);
+		std::string blob = core::MakeUploadBlobName(random_bytes, file_name);
+		const Account &acct = GetAccount(ResolveAccountAlias(nullptr));
+		SasArgs a;
+		a.resource = core::SasResource::kBlob;
+		a.blob = blob.c_str();
+		/* "c" alone: the URL can create the blob but not overwrite one that exists (spec §8.2). */
+		a.permissions = "c";
+		a.has_expiry = true;
+		a.expiry = expiry;
+		a.account = acct.alias.c_str();
+		a.content_type = content_type;
+		std::string sas_url = SignServiceUrl(a);
+		std::string file_url = BlobUrl(acct, ResolveContainer(acct, nullptr), blob);
+		text *blob_text = Utf8ToText(blob);
+		PgCall([&] {
+			Datum values[4] = {PointerGetDatum(cstring_to_text_with_len(sas_url.data(), static_cast<int>(sas_url.size()))),
+			                   PointerGetDatum(blob_text),
+			                   PointerGetDatum(cstring_to_text_with_len(file_url.data(), static_cast<int>(file_url.size()))),
+			                   TimestampTzGetDatum(FromUnixSeconds(expiry))};
+			bool nulls[4] = {false, false, false, false};
+			InitMaterializedSRF(fcinfo, 0);
+			ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		});
+	});
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(azure_generate_read_sas);
+/* azure_generate_read_sas(blob_name, expires_in): read-only URL for a row of azure_files the caller can see. */
+Datum
+azure_generate_read_sas(PG_FUNCTION_ARGS) {
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("blob name must not be null")));
+	text *blob_arg = PG_GETARG_TEXT_PP(0);
+	const char *blob = TextToUtf8(blob_arg);
+	int64 expiry = ExpiryFromInterval(fcinfo, 1);
+
+	text *url = Guard([&] {
+		uint64_t generation = AccountCacheGeneration();
+		Oid schema = ExtensionSchema();
+		/*
+		 * Look the row up as the caller, through row-level security: a row
+		 * the caller cannot see is the same as no row, so the error below
+		 * tells nothing about other users' files.
+		 */
+		struct Found {
+			char *account;
+			char *container;
+		};
+		Found found = PgCall([&] {
+			if (SPI_connect() != SPI_OK_CONNECT)
+				elog(ERROR, "SPI_connect failed");
+			if (read_lookup_plan == nullptr || read_lookup_generation != generation) {
+				if (read_lookup_plan != nullptr)
+					SPI_freeplan(read_lookup_plan);
+				read_lookup_plan = nullptr;
+				char *sql = psprintf("SELECT account, container FROM %s.azure_files WHERE blob_name "
+				                     "OPERATOR(pg_catalog.=) $1",
+				                     quote_identifier(get_namespace_name(schema)));
+				Oid types[1] = {TEXTOID};
+				SPIPlanPtr plan = SPI_prepare(sql, 1, types);
+				if (plan == nullptr)
+					elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+				SPI_keepplan(plan);
+				read_lookup_plan = plan;
+				read_lookup_generation = generation;
+			}
+			Datum values[1] = {PointerGetDatum(blob_arg)};
+			int rc = SPI_execute_plan(read_lookup_plan, values, nullptr, true, 1);
+			if (rc != SPI_OK_SELECT)
+				elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+			Found f {nullptr, nullptr};
+			if (SPI_processed == 1) {
+				/* SPI_palloc allocates outside SPI's own context, which SPI_finish frees. */
+				char *acct = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+				char *cont = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+				if (acct != nullptr)
+					f.account = strcpy(static_cast<char *>(SPI_palloc(strlen(acct) + 1)), acct);
+				if (cont != nullptr)
+					f.container = strcpy(static_cast<char *>(SPI_palloc(strlen(cont) + 1)), cont);
+			}
+			SPI_finish();
+			return f;
+		});
+		if (found.account == nullptr || found.container == nullptr)
+			throw Error(sqlstate::kInsufficientPrivilege, std::string("permission denied for file \"") + blob + "\"",
+			            "No row of azure_files with this blob name is visible to the current user.");
+		SasArgs a;
+		a.resource = core::SasResource::kBlob;
+		a.blob = blob;
+		a.permissions = "r";
+		a.has_expiry = true;
+		a.expiry = expiry;
+		a.account = found.account;
+		a.container = found.container;
+		std::string s = SignServiceUrl(a);
+		return PgCall([&] { return cstring_to_text_with_len(s.data(), static_cast<int>(s.size())); });
+	});
+	PG_RETURN_TEXT_P(url);
+}
+
+PG_FUNCTION_INFO_V1(azure_current_user_id);
+/* azure_current_user_id(): azure_blob.user_id if set, else current_user. */
+Datum
+azure_current_user_id(PG_FUNCTION_ARGS) {
+	if (guc_user_id != nullptr && guc_user_id[0] != '\0')
+		PG_RETURN_TEXT_P(cstring_to_text(guc_user_id));
+	PG_RETURN_TEXT_P(cstring_to_text(GetUserNameFromId(GetUserId(), false)));
+}
+
+PG_FUNCTION_INFO_V1(azure_account_add);
+/* azure_account_add(alias, connection_string, default_container): stores an account; the key stays owner-only. */
+Datum
+azure_account_add(PG_FUNCTION_ARGS) {
+	const char *alias = RequiredArg(fcinfo, 0, "account alias");
+	if (PG_ARGISNULL(1))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("connection string must not be null")));
+	const char *conn = TextToUtf8(PG_GETARG_TEXT_PP(1));
+	const char *container = OptionalArg(fcinfo, 2, "default container");
+	Guard([&] {
+		ValidateAlias(alias);
+		if (container != nullptr)
+			core::ValidateContainerName(container);
+		core::StorageAccount acct = core::ParseConnectionString(conn);
+		struct WipeKey {
+			std::string &key;
+			~WipeKey() {
+				explicit_bzero(key.data(), key.size());
+			}
+		} wipe {acct.account_key};
+		AddAccount(alias, acct, Str(container));
+	});
+	/* The argument itself holds the key: wipe our copy of it. */
+	explicit_bzero(const_cast<char *>(conn), strlen(conn));
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(azure_account_remove);
+/* azure_account_remove(alias): deletes an account. */
+Datum
+azure_account_remove(PG_FUNCTION_ARGS) {
+	const char *alias = RequiredArg(fcinfo, 0, "account alias");
+	Guard([&] { RemoveAccount(alias); });
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(azure_blob_accounts_changed);
+/* Statement trigger on azure_blob.accounts: tells every backend to drop its account cache at commit. */
+Datum
+azure_blob_accounts_changed(PG_FUNCTION_ARGS) {
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+		                errmsg("azure_blob_accounts_changed() was not called by trigger manager")));
+	TriggerData *trigdata = reinterpret_cast<TriggerData *>(fcinfo->context);
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	return PointerGetDatum(nullptr);
+}
+
+PG_FUNCTION_INFO_V1(azure_files_check);
+/* Row trigger on azure_files: validates and completes rows (trigger.cpp). */
+Datum
+azure_files_check(PG_FUNCTION_ARGS) {
+	return AzureFilesCheck(fcinfo);
+}
+
+} /* extern "C" */

@@ -1,0 +1,18 @@
+/*-------------------------------------------------------------------------
+ * guc.hpp
+ *	  The azure_blob.* settings and the C globals behind them.
+ *-------------------------------------------------------------------------
+ */
+#pragma once
+
+namespace azure_blob {
+
+extern char *guc_user_id;         /* azure_blob.user_id: the app's end user, "" = current_user */
+extern char *guc_default_account; /* azure_blob.default_account */
+extern char *guc_sas_version;     /* azure_blob.sas_version */
+extern int guc_max_sas_lifetime;  /* azure_blob.max_sas_lifetime, seconds */
+
+/* Defines every setting; called once from _PG_init. */
+void DefineGucs();
+
+} // namespace azure_blob

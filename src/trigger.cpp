@@ -1,0 +1,208 @@
+/*-------------------------------------------------------------------------
+ * trigger.cpp
+ *	  The BEFORE INSERT OR UPDATE row trigger of azure_files.
+ *
+ * It keeps rows honest without any network I/O (STYLE.md §2.3): a blob name
+ * must follow Azure's rules, a row points into a configured account and
+ * container (only admins may name others than the defaults), file_url is
+ * computed or must equal the blob's canonical URL, and user_id defaults to
+ * azure_current_user_id().  Once written, a row's blob_name, file_url,
+ * account and container never change.  Row-level security, checked after
+ * this trigger, decides whose rows a user may write.
+ *-------------------------------------------------------------------------
+ */
+extern "C" {
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+}
+
+#include <cstring>
+#include <string>
+
+#include "accounts.hpp"
+#include "core/encoding.hpp"
+#include "core/names.hpp"
+#include "core/upload.hpp"
+#include "functions.hpp"
+#include "guc.hpp"
+#include "pg_boundary.hpp"
+
+namespace azure_blob {
+
+namespace {
+
+enum Column { kBlobName, kFileUrl, kUserId, kUploadTimestamp, kAccount, kContainer, kContentType, kSizeBytes, kEtag, kColumns };
+const char *const kColumnNames[kColumns] = {"blob_name", "file_url",  "user_id",   "upload_timestamp", "account",
+                                            "container", "content_type", "size_bytes", "etag"};
+
+/* A text column as a C string in the database encoding, NULL if SQL NULL. */
+char *
+TextColumn(HeapTuple tup, TupleDesc desc, int attnum) {
+	bool isnull;
+	Datum d = heap_getattr(tup, attnum, desc, &isnull);
+	return isnull ? nullptr : TextDatumGetCString(d);
+}
+
+bool
+SameText(const char *a, const char *b) {
+	if (a == nullptr || b == nullptr)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* What the C++ half decided for an INSERT: palloc'd strings (database encoding for the user id). */
+struct Completed {
+	char *account;
+	char *container;
+	char *file_url;
+};
+
+char *
+PallocCopy(const std::string &s) {
+	return PgCall([&] { return pnstrdup(s.data(), s.size()); });
+}
+
+/* Checks optional descriptive columns shared by INSERT and UPDATE. Postgres side. */
+void
+CheckDescriptiveColumns(HeapTuple tup, TupleDesc desc, const int *att) {
+	char *content_type = TextColumn(tup, desc, att[kContentType]);
+	char *etag = TextColumn(tup, desc, att[kEtag]);
+	bool isnull;
+	Datum size = heap_getattr(tup, att[kSizeBytes], desc, &isnull);
+	if (!isnull && DatumGetInt64(size) < 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("file size must not be negative")));
+	if (etag != nullptr)
+		for (const char *p = etag; *p; p++)
+			if (static_cast<unsigned char>(*p) < 0x20 || *p == 0x7F)
+				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				                errmsg("ETag must not contain control characters")));
+	if (content_type != nullptr)
+		Guard([&] { core::ValidateContentType(content_type); });
+}
+
+} // namespace
+
+Datum
+AzureFilesCheck(FunctionCallInfo fcinfo) {
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+		                errmsg("azure_files_check() was not called by trigger manager")));
+	TriggerData *td = reinterpret_cast<TriggerData *>(fcinfo->context);
+	if (!TRIGGER_FIRED_BEFORE(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+	    !(TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event)))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+		                errmsg("azure_files_check() must be a BEFORE INSERT OR UPDATE row trigger")));
+	TupleDesc desc = RelationGetDescr(td->tg_relation);
+	int att[kColumns];
+	for (int i = 0; i < kColumns; i++) {
+		att[i] = SPI_fnumber(desc, kColumnNames[i]);
+		if (att[i] <= 0)
+			elog(ERROR, "table \"%s\" has no column \"%s\"", RelationGetRelationName(td->tg_relation), kColumnNames[i]);
+	}
+
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event)) {
+		HeapTuple oldtup = td->tg_trigtuple, newtup = td->tg_newtuple;
+		for (Column c : {kBlobName, kFileUrl, kAccount, kContainer})
+			if (!SameText(TextColumn(oldtup, desc, att[c]), TextColumn(newtup, desc, att[c])))
+				ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				                errmsg("cannot change column \"%s\" of a registered file", kColumnNames[c]),
+				                errdetail("A row of azure_files names one blob for its whole life."),
+				                errhint("Delete the row and register the blob again.")));
+		char *user_id = TextColumn(newtup, desc, att[kUserId]);
+		if (user_id == nullptr || user_id[0] == '\0')
+			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("user id of a file must not be empty")));
+		CheckDescriptiveColumns(newtup, desc, att);
+		return PointerGetDatum(newtup);
+	}
+
+	HeapTuple tup = td->tg_trigtuple;
+	char *blob_server = TextColumn(tup, desc, att[kBlobName]);
+	if (blob_server == nullptr)
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("blob name must not be null")));
+	const char *blob = pg_server_to_any(blob_server, static_cast<int>(strlen(blob_server)), PG_UTF8);
+	char *file_url_server = TextColumn(tup, desc, att[kFileUrl]);
+	const char *file_url = file_url_server
+	                           ? pg_server_to_any(file_url_server, static_cast<int>(strlen(file_url_server)), PG_UTF8)
+	                           : nullptr;
+	char *account = TextColumn(tup, desc, att[kAccount]);
+	char *container = TextColumn(tup, desc, att[kContainer]);
+	char *user_id = TextColumn(tup, desc, att[kUserId]);
+	if (account != nullptr && account[0] == '\0')
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("account of a file must not be empty"),
+		                errhint("Leave it NULL to use azure_blob.default_account.")));
+	if (container != nullptr && container[0] == '\0')
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("container of a file must not be empty"),
+		                errhint("Leave it NULL to use the account's default container.")));
+	if (user_id != nullptr && user_id[0] == '\0')
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("user id of a file must not be empty"),
+		                errhint("Leave it NULL to use azure_current_user_id().")));
+	CheckDescriptiveColumns(tup, desc, att);
+
+	Completed done = Guard([&] {
+		core::ValidateBlobName(blob);
+		const std::string default_alias = ResolveAccountAlias(nullptr);
+		const std::string alias = account ? std::string(account) : default_alias;
+		const Account &acct = GetAccount(alias);
+		std::string cont;
+		if (container != nullptr) {
+			core::ValidateContainerName(container);
+			cont = container;
+		} else if (!acct.default_container.empty()) {
+			cont = acct.default_container;
+		} else {
+			throw Error(sqlstate::kObjectNotInPrerequisiteState,
+			            "storage account \"" + alias + "\" has no default container", {},
+			            "Give the row a container, or add the account again with a default container.");
+		}
+		/* Users register files only where upload URLs point; admins may register anything configured. */
+		if ((alias != default_alias || cont != acct.default_container) && !CurrentUserIsAdmin())
+			throw Error(sqlstate::kInsufficientPrivilege,
+			            "permission denied to register a file outside the default account and container",
+			            "Only members of azure_blob_admin may choose the account or container of a file.");
+		std::string canonical = BlobUrl(acct, cont, blob);
+		if (file_url != nullptr && canonical != file_url)
+			throw Error(sqlstate::kInvalidParameterValue, "file URL does not match the blob's URL",
+			            "The URL of blob \"" + std::string(blob) + "\" in container \"" + cont + "\" of account \"" +
+			                alias + "\" is \"" + canonical + "\".",
+			            "Leave file_url NULL and it will be filled in.");
+		return Completed {PallocCopy(alias), PallocCopy(cont), PallocCopy(canonical)};
+	});
+
+	int natts = desc->natts;
+	Datum *rv = static_cast<Datum *>(palloc0(sizeof(Datum) * natts));
+	bool *rn = static_cast<bool *>(palloc0(sizeof(bool) * natts));
+	bool *rr = static_cast<bool *>(palloc0(sizeof(bool) * natts));
+	rv[att[kAccount] - 1] = CStringGetTextDatum(done.account);
+	rr[att[kAccount] - 1] = true;
+	rv[att[kContainer] - 1] = CStringGetTextDatum(done.container);
+	rr[att[kContainer] - 1] = true;
+	if (file_url == nullptr) {
+		rv[att[kFileUrl] - 1] = CStringGetTextDatum(done.file_url);
+		rr[att[kFileUrl] - 1] = true;
+	}
+	if (user_id == nullptr) {
+		const char *uid = (guc_user_id != nullptr && guc_user_id[0] != '\0') ? guc_user_id
+		                                                                       : GetUserNameFromId(GetUserId(), false);
+		rv[att[kUserId] - 1] = CStringGetTextDatum(uid);
+		rr[att[kUserId] - 1] = true;
+	}
+	bool ts_null;
+	(void) heap_getattr(tup, att[kUploadTimestamp], desc, &ts_null);
+	if (ts_null) {
+		rv[att[kUploadTimestamp] - 1] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+		rr[att[kUploadTimestamp] - 1] = true;
+	}
+	return PointerGetDatum(heap_modify_tuple(tup, desc, rv, rn, rr));
+}
+
+} // namespace azure_blob
