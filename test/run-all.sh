@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# THE test command of azure_blob: test/run-all.sh
+#
+# Stages, always all of them, in this order:
+#   deps     scripts/install-deps.sh (installs only what is missing)
+#   build    make && make install (sudo when not root)
+#   unit     cmake -S . -B build && cmake --build build -j2 && ctest --test-dir build
+#   regress  pg_virtualenv -v 15 make installcheck (pg_regress, offline)
+#   e2e      pg_virtualenv -v 15 test/azurite/e2e.sh (real Azurite on 127.0.0.1)
+# Counting: unit tests from ctest's summary line, pg_regress tests from its
+# per-test "ok"/"FAILED"/"failed" lines, e2e from its "N passed, M failed"
+# line. A stage that cannot run at all, or whose exit status contradicts its
+# counts, adds 1 failed. deps and build add only failures (they are not tests).
+# The last line is exactly "N passed, M failed" over all stages; exit status 0
+# only if M == 0.
+# Logs of each stage: build/run-all-logs/<stage>.log (override: AZB_LOG_DIR).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=(sudo)
+fi
+
+LOG_DIR="${AZB_LOG_DIR:-$ROOT/build/run-all-logs}"
+mkdir -p "$LOG_DIR"
+
+TOTAL_PASS=0
+TOTAL_FAIL=0
+SUMMARY=()
+
+# record STAGE PASSED FAILED NOTE SECONDS
+record() {
+	TOTAL_PASS=$((TOTAL_PASS + $2))
+	TOTAL_FAIL=$((TOTAL_FAIL + $3))
+	SUMMARY+=("$(printf '%-8s %4d passed, %4d failed  %5ss  %s' "$1" "$2" "$3" "$5" "$4")")
+}
+
+banner() {
+	echo
+	echo "=============================================================="
+	echo "== $*"
+	echo "=============================================================="
+}
+
+# run_logged LOG CMD...: run CMD with its output on the terminal and in LOG;
+# prints nothing itself, returns CMD's exit status (pipefail: tee never fails
+# the pipeline).
+run_logged() {
+	local log=$1
+	shift
+	local rc=0
+	"$@" 2>&1 | tee "$log" || rc=$?
+	return "$rc"
+}
+
+# ---------------------------------------------------------------------------
+banner "deps: scripts/install-deps.sh"
+t0=$SECONDS
+if run_logged "$LOG_DIR/deps.log" bash scripts/install-deps.sh; then
+	record deps 0 0 "ok" $((SECONDS - t0))
+else
+	record deps 0 1 "install-deps.sh failed (see $LOG_DIR/deps.log)" $((SECONDS - t0))
+fi
+
+# ---------------------------------------------------------------------------
+banner "build: make && make install"
+t0=$SECONDS
+BUILD_OK=0
+if [ ! -f Makefile ]; then
+	echo "no Makefile in $ROOT"
+	record build 0 1 "no Makefile" $((SECONDS - t0))
+elif ! run_logged "$LOG_DIR/build.log" make; then
+	record build 0 1 "make failed (see $LOG_DIR/build.log)" $((SECONDS - t0))
+elif ! run_logged "$LOG_DIR/install.log" "${SUDO[@]}" make install; then
+	record build 0 1 "make install failed (see $LOG_DIR/install.log)" $((SECONDS - t0))
+else
+	BUILD_OK=1
+	record build 0 0 "ok" $((SECONDS - t0))
+fi
+
+# ---------------------------------------------------------------------------
+banner "unit: cmake + ctest"
+t0=$SECONDS
+log="$LOG_DIR/unit.log"
+if [ ! -f CMakeLists.txt ]; then
+	echo "no CMakeLists.txt in $ROOT"
+	record unit 0 1 "no CMakeLists.txt" $((SECONDS - t0))
+elif ! run_logged "$LOG_DIR/unit-configure.log" cmake -S . -B build; then
+	record unit 0 1 "cmake configure failed" $((SECONDS - t0))
+elif ! run_logged "$LOG_DIR/unit-build.log" cmake --build build -j2; then
+	record unit 0 1 "cmake build failed" $((SECONDS - t0))
+else
+	rc=0
+	run_logged "$log" ctest --test-dir build --output-on-failure || rc=$?
+	# "100% tests passed, 0 tests failed out of 53"
+	line="$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)"
+	if [ -z "$line" ]; then
+		record unit 0 1 "no ctest summary line (no tests?), exit $rc" $((SECONDS - t0))
+	else
+		failed="$(sed -E 's/^[0-9]+% tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")"
+		total="$(sed -E 's/^[0-9]+% tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")"
+		passed=$((total - failed))
+		note="$line"
+		if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+			failed=1
+			note="$line; but ctest exited $rc"
+		elif [ "$total" -eq 0 ]; then
+			failed=1
+			note="ctest ran no tests"
+		fi
+		record unit "$passed" "$failed" "$note" $((SECONDS - t0))
+	fi
+fi
+
+# ---------------------------------------------------------------------------
+banner "regress: pg_virtualenv -v 15 make installcheck"
+t0=$SECONDS
+log="$LOG_DIR/regress.log"
+if [ "$BUILD_OK" != 1 ]; then
+	# Running against whatever an earlier build installed would test the
+	# wrong code.
+	echo "skipped: the extension did not build and install"
+	record regress 0 1 "cannot run: build failed" $((SECONDS - t0))
+else
+	rm -f regression.diffs regression.out
+	rc=0
+	run_logged "$log" pg_virtualenv -v 15 make installcheck || rc=$?
+	# pg_regress 15 prints one line per test:
+	#   "test foo                         ... ok           12 ms"
+	#   "     foo                         ... FAILED       12 ms"   (parallel group)
+	#   "test foo                         ... failed (ignored)"
+	passed="$(grep -cE '^(test| ) +[^ ].* \.\.\. ok( |$)' "$log" || true)"
+	failed="$(grep -cE '^(test| ) +[^ ].* \.\.\. (FAILED|failed)( |$)' "$log" || true)"
+	note="pg_regress, exit $rc"
+	if [ "$((passed + failed))" -eq 0 ]; then
+		failed=1
+		note="no pg_regress test ran, exit $rc"
+	elif [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1
+		note="no failing test line, but exit $rc"
+	fi
+	if [ -s regression.diffs ]; then
+		echo "----- regression.diffs -----"
+		cat regression.diffs
+		echo "----- end of regression.diffs -----"
+	fi
+	record regress "$passed" "$failed" "$note" $((SECONDS - t0))
+fi
+
+# ---------------------------------------------------------------------------
+banner "e2e: pg_virtualenv -v 15 test/azurite/e2e.sh"
+t0=$SECONDS
+log="$LOG_DIR/e2e.log"
+if [ "$BUILD_OK" != 1 ]; then
+	echo "skipped: the extension did not build and install"
+	record e2e 0 1 "cannot run: build failed" $((SECONDS - t0))
+else
+	rc=0
+	run_logged "$log" pg_virtualenv -v 15 bash test/azurite/e2e.sh || rc=$?
+	# pg_virtualenv prints the server log after a failure, so the suite's
+	# summary is the last line matching the format, not the last line.
+	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+	if [ -z "$line" ]; then
+		record e2e 0 1 "no summary line, exit $rc" $((SECONDS - t0))
+	else
+		passed="${line%% *}"
+		failed="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"$line")"
+		note="exit $rc"
+		if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+			failed=1
+			note="summary says 0 failed, but exit $rc"
+		fi
+		record e2e "$passed" "$failed" "$note" $((SECONDS - t0))
+	fi
+fi
+
+# ---------------------------------------------------------------------------
+banner "summary (logs in $LOG_DIR)"
+for s in "${SUMMARY[@]}"; do
+	echo "$s"
+done
+echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
+[ "$TOTAL_FAIL" -eq 0 ]
