@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Demo of azure_blob on embedded defaults: the "File storage with Azure Blob
+# Storage" flow, with Postgres signing the URLs.
+#
+#   scripts/demo.sh             install deps, build + install, run the demo
+#   scripts/demo.sh --no-build  skip install-deps and make (already installed)
+#
+# It runs in a throwaway PostgreSQL 15 cluster (pg_virtualenv) and a fresh
+# in-memory Azurite on 127.0.0.1:<free port>, prints every SQL statement and
+# HTTP request with what came back, and stops everything it started.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# ---------------------------------------------------------------------------
+# Outer part: dependencies, build, then re-enter this script inside
+# pg_virtualenv, which sets PGHOST/PGPORT/PGUSER/PGPASSWORD for a new cluster
+# and drops the cluster when the inner part exits.
+if [ "${1:-}" != "--inside-virtualenv" ]; then
+	cd "$ROOT"
+	if [ "${1:-}" != "--no-build" ]; then
+		SUDO=()
+		if [ "$(id -u)" -ne 0 ]; then
+			SUDO=(sudo)
+		fi
+		echo "==> installing dependencies (only what is missing)"
+		bash scripts/install-deps.sh
+		echo "==> building and installing the extension"
+		make -s
+		"${SUDO[@]}" make -s install
+	fi
+	echo "==> starting a throwaway PostgreSQL 15 cluster (pg_virtualenv)"
+	exec pg_virtualenv -v 15 bash "$ROOT/scripts/demo.sh" --inside-virtualenv
+fi
+
+# ---------------------------------------------------------------------------
+# Inner part, inside pg_virtualenv.
+# shellcheck source=test/lib.sh
+. "$ROOT/test/lib.sh"
+
+export PGCLIENTENCODING=UTF8
+DB="azure_blob_demo"
+APP_PASSWORD="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/azb-demo.XXXXXX")"
+azb_on_exit "rm -rf '$WORK'"
+FS=$'\x1f'
+
+step() {
+	echo
+	echo "==> $*"
+}
+
+# Show SQL the way a user would type it, then its result as psql prints it.
+# sql_show ROLE USER_ID SQL [psql -v args]
+sql_show() {
+	local role=$1 uid=$2 sql=$3
+	shift 3
+	printf '%s\n' "$sql" | sed 's/^/    sql> /'
+	sql_run "$role" "$uid" "$sql" "$@" | sed 's/^/    /'
+}
+
+# sql_run ROLE USER_ID SQL [psql args]: run as ROLE (superuser when ROLE is
+# empty) with azure_blob.user_id set in the same session when USER_ID is given.
+sql_run() {
+	local role=$1 uid=$2 sql=$3
+	shift 3
+	local env=()
+	if [ -n "$role" ]; then
+		env=(PGUSER="$role" PGPASSWORD="$APP_PASSWORD")
+	fi
+	{
+		if [ -n "$uid" ]; then
+			printf "SET azure_blob.user_id = :'uid';\n"
+		fi
+		printf '%s\n' "$sql"
+	} | env "${env[@]}" psql -X -q -v ON_ERROR_STOP=1 -P pager=off -d "$DB" -v uid="$uid" "$@"
+}
+
+# Print "name = value" for each column of a one-row result captured with
+# -At -F <unit separator>.
+show_row() {
+	local row=$1
+	shift
+	local IFS="$FS" i=0 vals
+	read -r -a vals <<<"$row"
+	for name in "$@"; do
+		printf '    %-10s = %s\n' "$name" "${vals[i]:-}"
+		i=$((i + 1))
+	done
+}
+
+echo "==> PostgreSQL: ${PGHOST:-}:${PGPORT:-} as ${PGUSER:-}"
+psql -X -q -d postgres -c "CREATE DATABASE $DB TEMPLATE template0 ENCODING 'UTF8'"
+
+step "DBA: create the extension"
+sql_show "" "" "CREATE EXTENSION azure_blob;"
+
+step "start Azurite (blob service only, in memory) on 127.0.0.1"
+azurite_start
+echo "    Azurite pid $AZURITE_PID listening at $AZURITE_ENDPOINT"
+
+step "create the container 'uploads' (Blob REST API, Shared Key; test/azurite/create-container.js)"
+echo "    PUT $AZURITE_ENDPOINT/uploads?restype=container"
+node "$ROOT/test/azurite/create-container.js" "$AZURITE_ENDPOINT" uploads | sed 's/^/    -> /'
+
+step "DBA: register the storage account (Azurite's development account)"
+sql_show "" "" "SELECT azure_account_add('default', :'conn', 'uploads');" \
+	-v conn="UseDevelopmentStorage=true;BlobEndpoint=$AZURITE_ENDPOINT"
+
+step "DBA: the application's login role gets azure_blob_user"
+sql_show "" "" "CREATE ROLE app LOGIN PASSWORD :'pw';
+GRANT azure_blob_user TO app;" -v pw="$APP_PASSWORD"
+
+step "app (as role app, per request): who is the user?"
+echo "    (each app statement below runs in a session as 'app' after:)"
+echo "    sql> SET azure_blob.user_id = 'user_123';"
+
+step "app: get an upload URL for 'hello world.txt'"
+SQL_UP="SELECT sas_url, blob_name, file_url, expires_at FROM azure_generate_upload_sas('hello world.txt', 'text/plain');"
+echo "    sql> $SQL_UP"
+row="$(sql_run app user_123 "$SQL_UP" -At -F "$FS")"
+show_row "$row" sas_url blob_name file_url expires_at
+IFS="$FS" read -r SAS_URL BLOB_NAME FILE_URL _ <<<"$row"
+
+step "browser: PUT the file straight to storage with the upload URL"
+printf 'Hello from azure_blob! Signed in Postgres, stored in Azurite.\n' >"$WORK/hello.txt"
+echo "    \$ curl -X PUT -H 'x-ms-blob-type: BlockBlob' -H 'Content-Type: text/plain' --data-binary @hello.txt '<sas_url>'"
+status="$(curl -gsS -o "$WORK/put.body" -w '%{http_code}' -X PUT \
+	-H 'x-ms-blob-type: BlockBlob' -H 'Content-Type: text/plain' \
+	--data-binary "@$WORK/hello.txt" "$SAS_URL")"
+echo "    -> HTTP $status"
+
+step "app: save the metadata row"
+sql_show app user_123 "SELECT id, blob_name, user_id, upload_timestamp FROM azure_save_metadata(:'blob');" \
+	-v blob="$BLOB_NAME"
+
+step "app: list this user's files (row-level security shows only user_123's rows)"
+sql_show app user_123 "SELECT id, blob_name, file_url, user_id FROM azure_files;"
+
+step "app: get a read URL (15 minutes by default)"
+SQL_RD="SELECT azure_generate_read_sas(:'blob');"
+echo "    sql> $SQL_RD"
+READ_URL="$(sql_run app user_123 "$SQL_RD" -At -v blob="$BLOB_NAME")"
+echo "    $READ_URL"
+
+step "browser: GET the file with the read URL"
+echo "    \$ curl '<read url>'"
+status="$(curl -gsS -o "$WORK/got.txt" -w '%{http_code}' "$READ_URL")"
+echo "    -> HTTP $status, content:"
+sed 's/^/       | /' "$WORK/got.txt"
+
+step "and without a signature the blob stays private"
+echo "    \$ curl '$FILE_URL'"
+status="$(curl -gsS -o /dev/null -w '%{http_code}' "$FILE_URL")"
+echo "    -> HTTP $status"
+
+step "another user of the app cannot get a link to user_123's file"
+echo "    sql> SET azure_blob.user_id = 'user_456';"
+echo "    sql> SELECT azure_generate_read_sas('$BLOB_NAME');"
+if out="$(sql_run app user_456 "SELECT azure_generate_read_sas(:'blob');" -At -v blob="$BLOB_NAME" 2>&1)"; then
+	echo "    $out"
+else
+	printf '%s\n' "$out" | sed 's/^/    /'
+fi
+
+step "done: stopping Azurite (pid $AZURITE_PID); pg_virtualenv drops the cluster"
