@@ -106,11 +106,16 @@ ExpiryFromInterval(FunctionCallInfo fcinfo, int n) {
 	TimestampTz now = GetCurrentTimestamp();
 	TimestampTz expiry = DatumGetTimestampTz(
 	    DirectFunctionCall2(timestamptz_pl_interval, TimestampTzGetDatum(now), IntervalPGetDatum(lifetime)));
-	int64 seconds = ToUnixSeconds(expiry, "URL expiry time") - ToUnixSeconds(now, "current time");
-	if (expiry <= now || seconds <= 0)
+	/* Compared in microseconds: the token carries whole seconds, so under one second is no lifetime. */
+	int64 lifetime_us = expiry - now;
+	if (lifetime_us <= 0)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("URL lifetime must be positive")));
-	if (seconds > guc_max_sas_lifetime)
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("URL lifetime exceeds the maximum of %d seconds", guc_max_sas_lifetime),
+	if (lifetime_us < USECS_PER_SEC)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("URL lifetime must be at least 1 second")));
+	if (lifetime_us / USECS_PER_SEC > guc_max_sas_lifetime ||
+	    (lifetime_us / USECS_PER_SEC == guc_max_sas_lifetime && lifetime_us % USECS_PER_SEC != 0))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+		                errmsg("URL lifetime exceeds the maximum of %d seconds", guc_max_sas_lifetime),
 		                errhint("Ask an administrator to raise azure_blob.max_sas_lifetime.")));
 	return ToUnixSeconds(expiry, "URL expiry time");
 }

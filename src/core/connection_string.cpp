@@ -135,12 +135,8 @@ ParseConnectionString(std::string_view text) {
 		         IEquals(k, "DfsEndpoint") || IEquals(k, "DevelopmentStorageProxyUri"))
 			continue; /* other services, or a proxy: not ours */
 		else {
-			/* Only a key that is plain ASCII letters is worth naming. */
-			bool plain = !k.empty() && k.size() <= 64;
-			for (char c : k)
-				plain = plain && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
-			ThrowMalformed(plain ? "The key \"" + std::string(k) + "\" is not recognized."
-			                     : "Segment " + std::to_string(index) + " has an unrecognized key.");
+			/* Never quote it: a pasted key or SAS can land where a key name should be. */
+			ThrowMalformed("Segment " + std::to_string(index) + " has an unrecognized key.");
 		}
 	}
 	if (index == 0)

@@ -1,0 +1,45 @@
+-- Accounts: add, list without keys, remove, and the per-backend key cache.
+SELECT azure_account_add('default', 'UseDevelopmentStorage=true', 'uploads');
+SELECT azure_account_add('prod',
+  'DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==;EndpointSuffix=core.windows.net',
+  'data');
+-- Explicit BlobEndpoint wins over the derived one; one trailing "/" is dropped.
+SELECT azure_account_add('custom',
+  ' AccountName=myaccount ; AccountKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw== ;;BlobEndpoint=https://files.example.com/;', NULL);
+-- Azurite on another port.
+SELECT azure_account_add('azurite2', 'UseDevelopmentStorage=true;BlobEndpoint=http://127.0.0.1:10100/devstoreaccount1', 'second');
+SELECT * FROM azure_accounts ORDER BY alias;
+
+-- The view has no key column, and the key is stored as given.
+SELECT attname FROM pg_attribute WHERE attrelid = 'azure_accounts'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT alias, length(account_key) AS key_length FROM azure_blob.accounts ORDER BY alias;
+
+-- Duplicate alias.
+SELECT try($$SELECT azure_account_add('prod', 'UseDevelopmentStorage=true')$$);
+
+-- The cache follows changes: sign, remove, sign again, re-add with another key.
+SELECT azure_blob_sas_url('k.txt', 'r', '2030-01-01 00:00:00+00', account => 'azurite2');
+SELECT azure_account_remove('azurite2');
+SELECT try($$SELECT azure_blob_sas_url('k.txt', 'r', '2030-01-01 00:00:00+00', account => 'azurite2')$$);
+SELECT azure_account_add('azurite2',
+  'AccountName=devstoreaccount1;AccountKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==;BlobEndpoint=http://127.0.0.1:10100/devstoreaccount1',
+  'second');
+SELECT azure_blob_sas_url('k.txt', 'r', '2030-01-01 00:00:00+00', account => 'azurite2');
+
+-- A change rolled back leaves the cache as it was.
+BEGIN;
+SELECT azure_account_remove('azurite2');
+SELECT try($$SELECT azure_blob_sas_url('k.txt', 'r', '2030-01-01 00:00:00+00', account => 'azurite2')$$);
+ROLLBACK;
+SELECT azure_blob_sas_url('k.txt', 'r', '2030-01-01 00:00:00+00', account => 'azurite2');
+
+-- Key rotation in one transaction.
+BEGIN;
+SELECT azure_account_remove('azurite2');
+SELECT azure_account_add('azurite2', 'UseDevelopmentStorage=true;BlobEndpoint=http://127.0.0.1:10100/devstoreaccount1', 'second');
+COMMIT;
+SELECT azure_blob_sas_url('k.txt', 'r', '2030-01-01 00:00:00+00', account => 'azurite2');
+
+SELECT azure_account_remove('azurite2');
+SELECT try($$SELECT azure_account_remove('azurite2')$$);
+SELECT alias FROM azure_accounts ORDER BY alias;

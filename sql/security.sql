@@ -1,0 +1,95 @@
+-- Who may do what: two users, an admin, a role with nothing, and the owner.
+-- The key never reaches anyone but the extension owner.
+
+-- Alice uploads and registers a file as herself (current_user) and as an app user.
+SET ROLE regress_azure_alice;
+SELECT blob_name AS alice_blob FROM azure_generate_upload_sas('alice.txt', 'text/plain') \gset
+SELECT user_id, container FROM azure_save_metadata(:'alice_blob');
+INSERT INTO azure_files (blob_name, file_url, user_id)
+VALUES ('alice-guide.txt', 'http://127.0.0.1:10000/devstoreaccount1/uploads/alice-guide.txt', 'regress_azure_alice')
+RETURNING blob_name, user_id;
+SELECT azure_generate_read_sas(:'alice_blob') LIKE '%&sp=r&sig=%' AS alice_reads_own;
+-- She sees only her own rows, not the owner's from metadata.sql.
+SELECT blob_name = :'alice_blob' OR blob_name = 'alice-guide.txt' AS own, user_id FROM azure_files ORDER BY id;
+-- She cannot register a row for someone else, or outside the default container.
+SELECT try($$INSERT INTO azure_files (blob_name, user_id) VALUES ('for-bob.txt', 'regress_azure_bob')$$);
+SELECT try($$INSERT INTO azure_files (blob_name, container) VALUES ('elsewhere.txt', 'reports')$$);
+SELECT try($$INSERT INTO azure_files (blob_name, account) VALUES ('elsewhere.txt', 'prod')$$);
+-- ... nor hand her row to someone else.
+SELECT try($$UPDATE azure_files SET user_id = 'regress_azure_bob' WHERE blob_name = 'alice-guide.txt'$$);
+-- The raw signers, account management and the key are the admin's and owner's.
+SELECT try($$SELECT azure_blob_sas_url('guide.png', 'rw', '2030-01-01')$$);
+SELECT try($$SELECT azure_container_sas_url('rl', '2030-01-01')$$);
+SELECT try($$SELECT azure_account_add('mine', 'UseDevelopmentStorage=true')$$);
+SELECT try($$SELECT azure_account_remove('default')$$);
+SELECT try($$SELECT * FROM azure_accounts$$);
+SELECT try($$SELECT account_key FROM azure_blob.accounts$$);
+SELECT try($$TABLE azure_blob.accounts$$);
+SELECT try($$UPDATE azure_blob.accounts SET account_key = 'x'$$);
+-- Settings that change where URLs point or how long they live are superuser-only.
+SELECT try($$SET azure_blob.default_account = 'prod'$$);
+SELECT try($$SET azure_blob.max_sas_lifetime = '30d'$$);
+RESET ROLE;
+
+-- Bob cannot see Alice's files or get URLs for them, even by name.
+SET ROLE regress_azure_bob;
+SELECT count(*) AS bob_sees FROM azure_files;
+SELECT regexp_replace(try(format('SELECT azure_generate_read_sas(%L)', :'alice_blob')), '[0-9a-f-]{36}', '<uuid>');
+SELECT try($$SELECT azure_generate_read_sas('guide.png')$$);
+-- Deleting or updating her rows touches nothing.
+DELETE FROM azure_files WHERE blob_name = 'alice-guide.txt';
+UPDATE azure_files SET content_type = 'text/html' WHERE blob_name = 'alice-guide.txt';
+-- An app backend that acts for many users sets azure_blob.user_id per request.
+BEGIN;
+SET LOCAL azure_blob.user_id = 'app-user-1';
+SELECT azure_current_user_id();
+SELECT blob_name AS app_blob FROM azure_generate_upload_sas('app.txt', 'text/plain') \gset
+SELECT user_id FROM azure_save_metadata(:'app_blob');
+SELECT count(*) AS app_user_sees FROM azure_files;
+COMMIT;
+SELECT azure_current_user_id();
+SELECT count(*) AS bob_sees_again FROM azure_files;
+SELECT regexp_replace(try(format('SELECT azure_generate_read_sas(%L)', :'app_blob')), '[0-9a-f-]{36}', '<uuid>');
+RESET ROLE;
+
+-- The admin sees every row, signs anything, manages accounts, sees no key.
+SET ROLE regress_azure_admin;
+SELECT count(*) > 5 AS admin_sees_all FROM azure_files;
+SELECT azure_generate_read_sas(:'alice_blob') LIKE '%&sp=r&sig=%' AS admin_reads_alice;
+SELECT azure_blob_sas_url('guide.png', 'rw', '2030-01-01 00:00:00+00') LIKE '%&sp=rw&sig=%' AS admin_signs;
+SELECT alias, account_name FROM azure_accounts ORDER BY alias;
+SELECT try($$SELECT account_key FROM azure_blob.accounts$$);
+SELECT azure_account_add('by-admin', 'UseDevelopmentStorage=true', 'adm');
+SELECT azure_account_remove('by-admin');
+RESET ROLE;
+
+-- A role with no grants can do nothing at all.
+SET ROLE regress_azure_nobody;
+SELECT try($$SELECT * FROM azure_generate_upload_sas('x.txt', 'text/plain')$$);
+SELECT try($$SELECT azure_generate_read_sas('guide.png')$$);
+SELECT try($$SELECT azure_save_metadata('x.txt')$$);
+SELECT try($$SELECT azure_current_user_id()$$);
+SELECT try($$SELECT count(*) FROM azure_files$$);
+SELECT try($$SELECT azure_blob_sas_url('guide.png', 'r', '2030-01-01')$$);
+SELECT try($$SELECT * FROM azure_accounts$$);
+SELECT try($$SELECT 1 FROM azure_blob.accounts$$);
+RESET ROLE;
+
+-- Errors never carry the key, whatever goes wrong with a connection string:
+-- message, detail and hint are shown in full, and checked for the secret.
+CREATE TEMP TABLE leaks (conn text);
+INSERT INTO leaks VALUES
+  ('AccountName=leakacct;AccountKey=TOPSECRETKEY;EndpointSuffix=core.windows.net'),
+  ('AccountName=leakacct;AccountKey=TOPSECRET/KEY=;Bogus=TOPSECRET'),
+  ('TOPSECRETKEYWITHOUTEQUALS'),
+  ('AccountName=leakacct;AccountKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==;TOPSECRET=1'),
+  ('AccountName=leakacct;AccountKey=TOPSECRETAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw=='),
+  ('UseDevelopmentStorage=true;AccountKey=TOPSECRET'),
+  ('BlobEndpoint=https://x.example.com;SharedAccessSignature=sv=TOPSECRET&sig=TOPSECRET'),
+  ('AccountName=leakacct;AccountKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==;BlobEndpoint=https://TOPSECRET@x.example.com');
+SELECT try_detail(format('SELECT azure_account_add(%L, %L)', 'leak', conn)) AS error,
+       position('TOPSECRET' IN try_detail(format('SELECT azure_account_add(%L, %L)', 'leak', conn))) = 0 AS no_secret
+  FROM leaks;
+
+-- Clean up the rows this file made as other roles.
+DELETE FROM azure_files WHERE user_id IN ('regress_azure_alice', 'app-user-1');
