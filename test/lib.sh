@@ -11,6 +11,9 @@
 #   azurite_stop            stop that Azurite by PID (also registered with azb_on_exit)
 #   pass NAME / fail NAME [WHY]
 #                           TAP-like "ok N - NAME" / "not ok N - NAME" lines with totals
+#   todo NAME WHY           a check that fails because of a documented, not yet
+#                           implemented feature: "not ok N - NAME # TODO WHY",
+#                           counted apart (TAP TODO), not as a failure
 #   tap_summary             print "N passed, M failed"; returns 1 if M > 0
 #
 # Only 127.0.0.1 is ever used: another Postgres or Azurite may already hold the
@@ -164,6 +167,7 @@ azurite_stop() {
 TAP_N=0
 TAP_PASS=0
 TAP_FAIL=0
+TAP_TODO=0
 
 pass() {
 	TAP_N=$((TAP_N + 1))
@@ -181,7 +185,16 @@ fail() {
 	fi
 }
 
+todo() {
+	TAP_N=$((TAP_N + 1))
+	TAP_TODO=$((TAP_TODO + 1))
+	echo "not ok $TAP_N - $1 # TODO $2"
+}
+
 tap_summary() {
+	if [ "$TAP_TODO" -gt 0 ]; then
+		echo "# $TAP_TODO todo: known gaps, listed above, not counted as failures"
+	fi
 	echo "$TAP_PASS passed, $TAP_FAIL failed"
 	[ "$TAP_FAIL" -eq 0 ]
 }
