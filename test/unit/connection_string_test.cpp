@@ -23,8 +23,7 @@ using core::ParseConnectionString;
 using core::StorageAccount;
 
 /* Base64 of bytes 0x00..0x3F: a well-formed 64-byte key. */
-const std::string kKey =
-    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
+const std::string kKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
 
 /* A distinctive, well-formed 64-byte key: 86 Base64 characters and "==". */
 std::string
@@ -86,8 +85,8 @@ TEST(ConnectionString, SecretKeyIsWellFormed) {
 /* ---- Accepted forms ---- */
 
 TEST(ConnectionString, AzureFormWithEndpointSuffix) {
-	StorageAccount a = ParseConnectionString(
-	    "DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=" + kKey + ";EndpointSuffix=core.windows.net");
+	StorageAccount a = ParseConnectionString("DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=" + kKey +
+	                                         ";EndpointSuffix=core.windows.net");
 	EXPECT_EQ(a.account_name, "myaccount");
 	EXPECT_EQ(a.account_key, kKey);
 	EXPECT_EQ(a.blob_endpoint, "https://myaccount.blob.core.windows.net");
@@ -111,8 +110,9 @@ TEST(ConnectionString, HttpProtocol) {
 }
 
 TEST(ConnectionString, BlobEndpointWinsAndLosesTrailingSlash) {
-	StorageAccount a = ParseConnectionString("DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=" + kKey +
-	                                         ";EndpointSuffix=core.windows.net;BlobEndpoint=https://blobs.example.com/");
+	StorageAccount a =
+	    ParseConnectionString("DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=" + kKey +
+	                          ";EndpointSuffix=core.windows.net;BlobEndpoint=https://blobs.example.com/");
 	EXPECT_EQ(a.blob_endpoint, "https://blobs.example.com");
 	EXPECT_TRUE(a.https);
 	EXPECT_EQ(a.account_name, "myaccount");
@@ -128,7 +128,8 @@ TEST(ConnectionString, BlobEndpointWinsAndLosesTrailingSlash) {
 }
 
 TEST(ConnectionString, DevelopmentStorage) {
-	for (const char *text : {"UseDevelopmentStorage=true", "UseDevelopmentStorage=true;", " usedevelopmentstorage = TRUE ;"}) {
+	for (const char *text :
+	     {"UseDevelopmentStorage=true", "UseDevelopmentStorage=true;", " usedevelopmentstorage = TRUE ;"}) {
 		SCOPED_TRACE(text);
 		StorageAccount a = ParseConnectionString(text);
 		EXPECT_EQ(a.account_name, "devstoreaccount1");
@@ -244,9 +245,11 @@ TEST(ConnectionString, RejectsUnrecognizedKeys) {
 }
 
 TEST(ConnectionString, SharedAccessSignatureNotSupported) {
-	ExpectRejected("BlobEndpoint=https://myaccount.blob.core.windows.net;SharedAccessSignature=sv=2025-07-05&sig=TopSecretSig%3D",
-	               "0A000");
-	ExpectRejected("AccountName=myaccount;AccountKey=" + SecretKey() + ";SharedAccessSignature=?sv=2025-07-05&sig=TopSecretSig",
+	ExpectRejected(
+	    "BlobEndpoint=https://myaccount.blob.core.windows.net;SharedAccessSignature=sv=2025-07-05&sig=TopSecretSig%3D",
+	    "0A000");
+	ExpectRejected("AccountName=myaccount;AccountKey=" + SecretKey() +
+	                   ";SharedAccessSignature=?sv=2025-07-05&sig=TopSecretSig",
 	               "0A000");
 }
 

@@ -148,7 +148,8 @@ TEST(PercentDecode, InvertsEncodeUriComponent) {
 
 TEST(Base64, Rfc4648Vectors) {
 	const std::pair<const char *, const char *> rows[] = {
-	    {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+	    {"f", "Zg=="},        {"fo", "Zm8="},        {"foo", "Zm9v"},
+	    {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
 	};
 	EXPECT_EQ(Base64Encode(""), "");
 	for (const auto &[plain, b64] : rows) {
@@ -163,14 +164,14 @@ TEST(Base64, Rfc4648Vectors) {
 
 TEST(Base64, PaddingPitfallKeys) {
 	std::string out;
-	ASSERT_TRUE(Base64Decode(
-	    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==", out));
+	ASSERT_TRUE(
+	    Base64Decode("Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==", out));
 	EXPECT_EQ(out.size(), 64u); /* EVP_DecodeBlock alone reports 66 */
 	EXPECT_EQ(static_cast<unsigned char>(out[0]), 0x11);
 	EXPECT_EQ(static_cast<unsigned char>(out[63]), 0x1b);
 
-	ASSERT_TRUE(Base64Decode(
-	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==", out));
+	ASSERT_TRUE(
+	    Base64Decode("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==", out));
 	ASSERT_EQ(out.size(), 64u);
 	for (int i = 0; i < 64; i++)
 		EXPECT_EQ(static_cast<unsigned char>(out[i]), i);
@@ -201,16 +202,24 @@ TEST(Base64, RoundTripAllLengths) {
 
 TEST(Base64, RejectsMalformed) {
 	const std::string cases[] = {
-	    "",          /* empty */
-	    "Zm9",       /* length not a multiple of 4 */
-	    "Zm9vY",     "Zm9vYmE",
-	    "Zm9v!A==",  /* outside the alphabet */
-	    "Zm9-",      /* URL-safe alphabet */
-	    "Zm9_",      "Zm9v\n",    " Zm9v", "Zm 9",
-	    "Zg==Zm8=",  /* "=" in the middle */
-	    "Z=g=",      "Zm=v",      "=Zm9",
-	    "Z===",      /* too much padding */
-	    "====",      std::string("Zm\0v", 4), "Zm9v\xC3\xA9==",
+	    "",    /* empty */
+	    "Zm9", /* length not a multiple of 4 */
+	    "Zm9vY",
+	    "Zm9vYmE",
+	    "Zm9v!A==", /* outside the alphabet */
+	    "Zm9-",     /* URL-safe alphabet */
+	    "Zm9_",
+	    "Zm9v\n",
+	    " Zm9v",
+	    "Zm 9",
+	    "Zg==Zm8=", /* "=" in the middle */
+	    "Z=g=",
+	    "Zm=v",
+	    "=Zm9",
+	    "Z===", /* too much padding */
+	    "====",
+	    std::string("Zm\0v", 4),
+	    "Zm9v\xC3\xA9==",
 	};
 	for (const std::string &c : cases) {
 		SCOPED_TRACE(c);
@@ -248,24 +257,32 @@ TEST(Utf8, ValidSequences) {
 
 TEST(Utf8, InvalidSequences) {
 	const std::string invalid[] = {
-	    "\x80",             /* lone continuation */
-	    "a\xBF",            "\xC0\x80", /* overlong NUL */
-	    "\xC1\xBF",         /* overlong U+007F */
-	    "\xE0\x80\x80",     /* overlong */
-	    "\xE0\x9F\xBF",     /* overlong U+07FF */
-	    "\xF0\x80\x80\x80", /* overlong */
-	    "\xF0\x8F\xBF\xBF", /* overlong U+FFFF */
-	    "\xED\xA0\x80",     /* U+D800 surrogate */
-	    "\xED\xBF\xBF",     /* U+DFFF surrogate */
+	    "\x80", /* lone continuation */
+	    "a\xBF",
+	    "\xC0\x80",                 /* overlong NUL */
+	    "\xC1\xBF",                 /* overlong U+007F */
+	    "\xE0\x80\x80",             /* overlong */
+	    "\xE0\x9F\xBF",             /* overlong U+07FF */
+	    "\xF0\x80\x80\x80",         /* overlong */
+	    "\xF0\x8F\xBF\xBF",         /* overlong U+FFFF */
+	    "\xED\xA0\x80",             /* U+D800 surrogate */
+	    "\xED\xBF\xBF",             /* U+DFFF surrogate */
 	    "\xED\xA0\xBD\xED\xB8\x80", /* CESU-8 surrogate pair */
-	    "\xF4\x90\x80\x80", /* U+110000 */
-	    "\xF5\x80\x80\x80", "\xF7\xBF\xBF\xBF", "\xF8\x88\x80\x80\x80", "\xFC\x84\x80\x80\x80\x80",
-	    "\xFE",             "\xFF",
-	    "\xC3",             /* truncated 2-byte */
-	    "\xE2\x82",         /* truncated 3-byte */
-	    "\xF0\x9F\x98",     /* truncated 4-byte */
-	    "abc\xF0\x9F",      "\xC3(",     /* bad continuation */
-	    "\xE2\x28\xA1",     "\xE2\x82\x28", "\xF0\x9F\x98\x28",
+	    "\xF4\x90\x80\x80",         /* U+110000 */
+	    "\xF5\x80\x80\x80",
+	    "\xF7\xBF\xBF\xBF",
+	    "\xF8\x88\x80\x80\x80",
+	    "\xFC\x84\x80\x80\x80\x80",
+	    "\xFE",
+	    "\xFF",
+	    "\xC3",         /* truncated 2-byte */
+	    "\xE2\x82",     /* truncated 3-byte */
+	    "\xF0\x9F\x98", /* truncated 4-byte */
+	    "abc\xF0\x9F",
+	    "\xC3(", /* bad continuation */
+	    "\xE2\x28\xA1",
+	    "\xE2\x82\x28",
+	    "\xF0\x9F\x98\x28",
 	};
 	for (const std::string &s : invalid) {
 		SCOPED_TRACE(::testing::PrintToString(s));

@@ -131,8 +131,9 @@ TEST(HmacSha256, RawAndBase64Agree) {
 }
 
 TEST(HmacSha256, FromBase64RejectsMalformedKeys) {
-	for (const char *bad : {"", "not base64!", "AAECAwQ", "AAEC=AwQ", "AAECAwQFBgcICQoL DA0ODxAREhMUFRYXGBkaGxwdHh8=",
-	                        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw=\n"}) {
+	for (const char *bad :
+	     {"", "not base64!", "AAECAwQ", "AAEC=AwQ", "AAECAwQFBgcICQoL DA0ODxAREhMUFRYXGBkaGxwdHh8=",
+	      "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw=\n"}) {
 		SCOPED_TRACE(bad);
 		EXPECT_AZ_ERROR(HmacSha256::FromBase64(bad), "22023");
 	}

@@ -58,17 +58,17 @@ TEST(AccountName, Rejects) {
 
 TEST(ContainerName, Accepts) {
 	for (const std::string &ok : {std::string("abc"), std::string("mycontainer"), std::string("data"),
-	                             std::string("a-b-c"), std::string("0-9"), std::string(63, 'z')}) {
+	                              std::string("a-b-c"), std::string("0-9"), std::string(63, 'z')}) {
 		SCOPED_TRACE(ok);
 		EXPECT_NO_THROW(ValidateContainerName(ok));
 	}
 }
 
 TEST(ContainerName, Rejects) {
-	for (const std::string &bad : {std::string(""), std::string("ab"), std::string(64, 'z'), std::string("-abc"),
-	                              std::string("abc-"), std::string("a--b"), std::string("Abc"), std::string("a_b"),
-	                              std::string("a.b"), std::string("a b"), std::string("$root"), std::string("ab/c"),
-	                              std::string("abc\xC3\xA9"), std::string("\xFF\xFE\xFD")}) {
+	for (const std::string &bad :
+	     {std::string(""), std::string("ab"), std::string(64, 'z'), std::string("-abc"), std::string("abc-"),
+	      std::string("a--b"), std::string("Abc"), std::string("a_b"), std::string("a.b"), std::string("a b"),
+	      std::string("$root"), std::string("ab/c"), std::string("abc\xC3\xA9"), std::string("\xFF\xFE\xFD")}) {
 		SCOPED_TRACE(bad);
 		EXPECT_AZ_ERROR(ValidateContainerName(bad), "22023");
 	}
@@ -133,8 +133,8 @@ TEST(BlobName, RejectsControlCharacters) {
 
 TEST(BlobName, RejectsPathProblems) {
 	const std::string bad[] = {
-	    "",                 /* empty */
-	    "back\\slash.txt",  /* Azure reads "\" as "/" */
+	    "",                /* empty */
+	    "back\\slash.txt", /* Azure reads "\" as "/" */
 	    "\\",
 	    "/leading",
 	    "/",
@@ -171,8 +171,7 @@ TEST(FileName, AcceptsAndRejects) {
 		SCOPED_TRACE(ok);
 		EXPECT_NO_THROW(ValidateFileName(ok));
 	}
-	for (const std::string bad : {"", "dir/file.txt", "dir\\file.txt", "/", "file.", ".", "..", "tab\there",
-	                              "\xC3"}) {
+	for (const std::string bad : {"", "dir/file.txt", "dir\\file.txt", "/", "file.", ".", "..", "tab\there", "\xC3"}) {
 		SCOPED_TRACE(bad);
 		EXPECT_AZ_ERROR(ValidateFileName(bad), "22023");
 	}

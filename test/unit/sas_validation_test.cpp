@@ -110,9 +110,12 @@ TEST(ServicePermissions, LettersGatedByVersion) {
 		SasResource resource;
 	};
 	const Case cases[] = {
-	    {"x", "2018-11-09", "2019-10-10", SasResource::kBlob},      {"y", "2019-07-07", "2019-10-10", SasResource::kBlob},
-	    {"t", "2019-10-10", "2019-12-12", SasResource::kBlob},      {"m", "2019-12-12", "2020-02-10", SasResource::kBlob},
-	    {"e", "2019-12-12", "2020-02-10", SasResource::kBlob},      {"i", "2020-06-12", "2020-08-04", SasResource::kBlob},
+	    {"x", "2018-11-09", "2019-10-10", SasResource::kBlob},
+	    {"y", "2019-07-07", "2019-10-10", SasResource::kBlob},
+	    {"t", "2019-10-10", "2019-12-12", SasResource::kBlob},
+	    {"m", "2019-12-12", "2020-02-10", SasResource::kBlob},
+	    {"e", "2019-12-12", "2020-02-10", SasResource::kBlob},
+	    {"i", "2020-06-12", "2020-08-04", SasResource::kBlob},
 	    {"f", "2020-12-06", "2021-04-10", SasResource::kContainer},
 	};
 	for (const Case &c : cases) {
@@ -163,9 +166,9 @@ TEST(ServiceSasValidation, MissingExpiryNeedsIdentifier) {
 }
 
 TEST(ServiceSasValidation, TimeShape) {
-	for (const char *bad : {"2025-01-02", "2025-01-02T00:00:00.000Z", "2025-01-02T00:00Z", "2025-01-02 00:00:00Z",
-	                        "2025-01-02T00:00:00", "2025-01-02T00:00:00+00:00", "2025-1-02T00:00:00Z",
-	                        "x025-01-02T00:00:00Z", "2025-01-02T00:00:00Z\n"}) {
+	for (const char *bad :
+	     {"2025-01-02", "2025-01-02T00:00:00.000Z", "2025-01-02T00:00Z", "2025-01-02 00:00:00Z", "2025-01-02T00:00:00",
+	      "2025-01-02T00:00:00+00:00", "2025-1-02T00:00:00Z", "x025-01-02T00:00:00Z", "2025-01-02T00:00:00Z\n"}) {
 		SCOPED_TRACE(bad);
 		core::ServiceSasParams p = BlobSas();
 		p.expiry = bad;
@@ -206,10 +209,31 @@ TEST(IpRange, Accepts) {
 }
 
 TEST(IpRange, Rejects) {
-	for (const char *bad : {"", "1.2.3", "1.2.3.4.5", "256.0.0.1", "1.2.3.256", "01.2.3.4", "1.2.3.04", "1.2.3.4-1.2.3.3",
-	                        "10.0.0.0-9.255.255.255", "::1", "fe80::1", "1.2.3.4-", "-1.2.3.4", "1.2.3.4-5.6.7.8-9.9.9.9",
-	                        "1.2.3.4/24", " 1.2.3.4", "1.2.3.4 ", "1..3.4", "1.2.3.", ".1.2.3", "a.b.c.d", "1234.1.1.1",
-	                        "1.2.3.4\n", "+1.2.3.4", "1.2.3.4--1.2.3.5"}) {
+	for (const char *bad : {"",
+	                        "1.2.3",
+	                        "1.2.3.4.5",
+	                        "256.0.0.1",
+	                        "1.2.3.256",
+	                        "01.2.3.4",
+	                        "1.2.3.04",
+	                        "1.2.3.4-1.2.3.3",
+	                        "10.0.0.0-9.255.255.255",
+	                        "::1",
+	                        "fe80::1",
+	                        "1.2.3.4-",
+	                        "-1.2.3.4",
+	                        "1.2.3.4-5.6.7.8-9.9.9.9",
+	                        "1.2.3.4/24",
+	                        " 1.2.3.4",
+	                        "1.2.3.4 ",
+	                        "1..3.4",
+	                        "1.2.3.",
+	                        ".1.2.3",
+	                        "a.b.c.d",
+	                        "1234.1.1.1",
+	                        "1.2.3.4\n",
+	                        "+1.2.3.4",
+	                        "1.2.3.4--1.2.3.5"}) {
 		SCOPED_TRACE(bad);
 		EXPECT_AZ_ERROR(core::ValidateIpRange(bad), "22023");
 		if (*bad != '\0') {
@@ -247,7 +271,7 @@ TEST(ServiceSasValidation, Identifier) {
 	p.identifier = std::string(64, 'p');
 	EXPECT_NO_THROW(core::BuildServiceSas(p, Key()));
 	for (const std::string &bad : {std::string(65, 'p'), std::string("pol icy"), std::string("pol%41"),
-	                              std::string("pol\ticy"), std::string("p\xC3\xA9")}) {
+	                               std::string("pol\ticy"), std::string("p\xC3\xA9")}) {
 		SCOPED_TRACE(bad);
 		p.identifier = bad;
 		EXPECT_AZ_ERROR(core::BuildServiceSas(p, Key()), "22023");
@@ -393,23 +417,50 @@ TEST(AccountSasValidation, Rejects) {
 		change(p);
 		EXPECT_AZ_ERROR(core::BuildAccountSas(p, Key()), state);
 	};
-	expect("unknown service", [](auto &p) { p.services = "bx"; }, "22023");
-	expect("repeated service", [](auto &p) { p.services = "bb"; }, "22023");
-	expect("unknown resource type", [](auto &p) { p.resource_types = "scx"; }, "22023");
-	expect("unknown permission", [](auto &p) { p.permissions = "rq"; }, "22023");
-	expect("repeated permission", [](auto &p) { p.permissions = "rr"; }, "22023");
-	expect("new permission, old version", [](auto &p) { p.permissions = "rx"; p.version = "2019-07-07"; }, "22023");
-	expect("no services", [](auto &p) { p.services.clear(); }, "22004");
-	expect("no resource types", [](auto &p) { p.resource_types.clear(); }, "22004");
-	expect("no permissions", [](auto &p) { p.permissions.clear(); }, "22004");
-	expect("no expiry", [](auto &p) { p.expiry.clear(); }, "22004");
-	expect("bad expiry", [](auto &p) { p.expiry = "2030-01-01"; }, "22023");
-	expect("bad start", [](auto &p) { p.start = "2030-01-01T00:00Z"; }, "22023");
-	expect("bad ip", [](auto &p) { p.ip_range = "1.2.3"; }, "22023");
-	expect("bad protocol", [](auto &p) { p.protocol = "http"; }, "22023");
-	expect("scope, old version", [](auto &p) { p.encryption_scope = "s1"; p.version = "2020-10-02"; }, "22023");
-	expect("bad account", [](auto &p) { p.account_name = "x"; }, "22023");
-	expect("bad version", [](auto &p) { p.version = "2025-07"; }, "22023");
+	expect(
+	    "unknown service", [](auto &p) { p.services = "bx"; }, "22023");
+	expect(
+	    "repeated service", [](auto &p) { p.services = "bb"; }, "22023");
+	expect(
+	    "unknown resource type", [](auto &p) { p.resource_types = "scx"; }, "22023");
+	expect(
+	    "unknown permission", [](auto &p) { p.permissions = "rq"; }, "22023");
+	expect(
+	    "repeated permission", [](auto &p) { p.permissions = "rr"; }, "22023");
+	expect(
+	    "new permission, old version",
+	    [](auto &p) {
+		    p.permissions = "rx";
+		    p.version = "2019-07-07";
+	    },
+	    "22023");
+	expect(
+	    "no services", [](auto &p) { p.services.clear(); }, "22004");
+	expect(
+	    "no resource types", [](auto &p) { p.resource_types.clear(); }, "22004");
+	expect(
+	    "no permissions", [](auto &p) { p.permissions.clear(); }, "22004");
+	expect(
+	    "no expiry", [](auto &p) { p.expiry.clear(); }, "22004");
+	expect(
+	    "bad expiry", [](auto &p) { p.expiry = "2030-01-01"; }, "22023");
+	expect(
+	    "bad start", [](auto &p) { p.start = "2030-01-01T00:00Z"; }, "22023");
+	expect(
+	    "bad ip", [](auto &p) { p.ip_range = "1.2.3"; }, "22023");
+	expect(
+	    "bad protocol", [](auto &p) { p.protocol = "http"; }, "22023");
+	expect(
+	    "scope, old version",
+	    [](auto &p) {
+		    p.encryption_scope = "s1";
+		    p.version = "2020-10-02";
+	    },
+	    "22023");
+	expect(
+	    "bad account", [](auto &p) { p.account_name = "x"; }, "22023");
+	expect(
+	    "bad version", [](auto &p) { p.version = "2025-07"; }, "22023");
 }
 
 /* ---- User delegation SAS ---- */

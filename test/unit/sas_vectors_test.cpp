@@ -105,10 +105,10 @@ class ServiceSasVector : public ::testing::TestWithParam<Vector> {};
 
 TEST_P(ServiceSasVector, MatchesSdk) {
 	const Json &v = GetParam().data;
-	CheckKnownInputs(v["input"], {"version", "containerName", "blobName", "permissions", "startsOn", "expiresOn",
-	                              "ipRange", "protocol", "identifier", "encryptionScope", "cacheControl",
-	                              "contentDisposition", "contentEncoding", "contentLanguage", "contentType",
-	                              "snapshotTime", "versionId"});
+	CheckKnownInputs(v["input"],
+	                 {"version", "containerName", "blobName", "permissions", "startsOn", "expiresOn", "ipRange",
+	                  "protocol", "identifier", "encryptionScope", "cacheControl", "contentDisposition",
+	                  "contentEncoding", "contentLanguage", "contentType", "snapshotTime", "versionId"});
 	core::HmacSha256 key = core::HmacSha256::FromBase64(Str(v, "accountKey"));
 	core::SasResult r = core::BuildServiceSas(ServiceParams(v), key);
 	ExpectResult(r, v);
@@ -160,10 +160,26 @@ Pairs(const Json &in, const char *key) {
 TEST_P(UserDelegationSasVector, MatchesSdk) {
 	const Json &v = GetParam().data;
 	const Json &in = v["input"];
-	CheckKnownInputs(in, {"version", "containerName", "blobName", "permissions", "startsOn", "expiresOn", "ipRange",
-	                      "protocol", "encryptionScope", "cacheControl", "contentDisposition", "contentEncoding",
-	                      "contentLanguage", "contentType", "snapshotTime", "versionId", "correlationId",
-	                      "preauthorizedAgentObjectId", "delegatedUserObjectId", "requestHeaders",
+	CheckKnownInputs(in, {"version",
+	                      "containerName",
+	                      "blobName",
+	                      "permissions",
+	                      "startsOn",
+	                      "expiresOn",
+	                      "ipRange",
+	                      "protocol",
+	                      "encryptionScope",
+	                      "cacheControl",
+	                      "contentDisposition",
+	                      "contentEncoding",
+	                      "contentLanguage",
+	                      "contentType",
+	                      "snapshotTime",
+	                      "versionId",
+	                      "correlationId",
+	                      "preauthorizedAgentObjectId",
+	                      "delegatedUserObjectId",
+	                      "requestHeaders",
 	                      "requestQueryParameters"});
 	const Json &k = v["userDelegationKey"];
 	CheckKnownInputs(k, {"signedObjectId", "signedTenantId", "signedStartsOn", "signedExpiresOn", "signedService",
@@ -209,7 +225,8 @@ TEST(ServiceSasLayout, MinimalBlobSasAt20201206) {
 	EXPECT_EQ(std::count(r.string_to_sign.begin(), r.string_to_sign.end(), '\n'), 15);
 	/* printf '%s' "<string above>" | openssl dgst -sha256 -mac HMAC -macopt hexkey:000102...3f -binary | base64 */
 	EXPECT_EQ(r.signature, "Ef7Ygqyc1v0ECMAoHfpqHxwrDyQObTNqwQ6YiEp4RMY=");
-	EXPECT_EQ(r.token, "sv=2020-12-06&se=2030-01-01T00%3A00%3A00Z&sr=b&sp=r&sig=Ef7Ygqyc1v0ECMAoHfpqHxwrDyQObTNqwQ6YiEp4RMY%3D");
+	EXPECT_EQ(r.token,
+	          "sv=2020-12-06&se=2030-01-01T00%3A00%3A00Z&sr=b&sp=r&sig=Ef7Ygqyc1v0ECMAoHfpqHxwrDyQObTNqwQ6YiEp4RMY%3D");
 }
 
 /* The three service layouts differ only in the sr/snapshot and ses lines (spec §2.2). */

@@ -111,9 +111,15 @@ TEST(SharedKeyHeaderOrder, CultureAwareNotByteOrder) {
 
 TEST(SharedKeyHeaderOrder, CommonHeadersInByteOrder) {
 	/* For ordinary x-ms-* names the culture order equals byte order (spec §5.2). */
-	std::vector<std::string> names = {"x-ms-version",   "x-ms-date",          "x-ms-blob-type",
-	                                  "x-ms-meta-author", "x-ms-client-request-id", "x-ms-blob-content-type",
-	                                  "x-ms-range",     "x-ms-delete-snapshots", "x-ms-blob-public-access"};
+	std::vector<std::string> names = {"x-ms-version",
+	                                  "x-ms-date",
+	                                  "x-ms-blob-type",
+	                                  "x-ms-meta-author",
+	                                  "x-ms-client-request-id",
+	                                  "x-ms-blob-content-type",
+	                                  "x-ms-range",
+	                                  "x-ms-delete-snapshots",
+	                                  "x-ms-blob-public-access"};
 	std::vector<std::string> culture = names, bytes = names;
 	std::sort(culture.begin(), culture.end(), core::SharedKeyHeaderLess);
 	std::sort(bytes.begin(), bytes.end());
@@ -131,11 +137,11 @@ TEST(SharedKeyStringToSign, HeaderNamesLowerCasedAndValuesTrimmed) {
 
 TEST(SharedKeyStringToSign, EveryStandardHeaderInItsLine) {
 	std::vector<HttpHeader> headers = {
-	    {"Range", "bytes=1-2"},       {"If-Unmodified-Since", "U"}, {"If-None-Match", "N"},
-	    {"If-Match", "M"},            {"If-Modified-Since", "S"},  {"Date", "ignored"},
-	    {"Content-Type", "t/x"},      {"Content-MD5", "md5"},      {"Content-Length", "42"},
-	    {"Content-Language", "en"},   {"Content-Encoding", "gzip"}, {"Host", "not signed"},
-	    {"Accept", "*/*"},            {"x-ms-version", "2025-07-05"},
+	    {"Range", "bytes=1-2"},     {"If-Unmodified-Since", "U"},   {"If-None-Match", "N"},
+	    {"If-Match", "M"},          {"If-Modified-Since", "S"},     {"Date", "ignored"},
+	    {"Content-Type", "t/x"},    {"Content-MD5", "md5"},         {"Content-Length", "42"},
+	    {"Content-Language", "en"}, {"Content-Encoding", "gzip"},   {"Host", "not signed"},
+	    {"Accept", "*/*"},          {"x-ms-version", "2025-07-05"},
 	};
 	EXPECT_EQ(core::SharedKeyStringToSign("PUT", "acct", "https://acct.blob.core.windows.net/c/b", headers),
 	          "PUT\ngzip\nen\n42\nmd5\nt/x\n\nS\nM\nN\nU\nbytes=1-2\nx-ms-version:2025-07-05\n/acct/c/b");
@@ -173,10 +179,11 @@ TEST(SharedKeyStringToSign, EmptyPathIsSlash) {
 }
 
 TEST(SharedKeyStringToSign, PathStaysEncodedQueryIsDecoded) {
-	const std::string sts = core::SharedKeyStringToSign(
-	    "GET", "acct",
-	    "https://acct.blob.core.windows.net/c/a%20b%2Bc.txt?Prefix=A%2FB+C%2bd&marker=x%3Dy&COMP=list&restype=container",
-	    {});
+	const std::string sts =
+	    core::SharedKeyStringToSign("GET", "acct",
+	                                "https://acct.blob.core.windows.net/c/"
+	                                "a%20b%2Bc.txt?Prefix=A%2FB+C%2bd&marker=x%3Dy&COMP=list&restype=container",
+	                                {});
 	EXPECT_EQ(sts, "GET\n\n\n\n\n\n\n\n\n\n\n\n/acct/c/a%20b%2Bc.txt\ncomp:list\nmarker:x=y\nprefix:A/B C+d\n"
 	               "restype:container");
 }

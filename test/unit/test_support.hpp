@@ -49,12 +49,12 @@ AllText(const Error &e) {
  * EXPECT_AZ_ERROR(statement, "22023"): statement throws azure_blob::Error
  * with that SQLSTATE.  The error's primary message must be non-empty.
  */
-#define EXPECT_AZ_ERROR(statement, state)                                                                  \
-	do {                                                                                                   \
-		SCOPED_TRACE(#statement);                                                                          \
-		auto az_err_ = ::azure_blob::test::CatchError([&] { (void) (statement); });                        \
-		if (az_err_) {                                                                                     \
-			EXPECT_EQ(az_err_->sqlstate, std::string(state)) << "message: " << az_err_->message;           \
-			EXPECT_FALSE(az_err_->message.empty());                                                        \
-		}                                                                                                  \
+#define EXPECT_AZ_ERROR(statement, state)                                                                              \
+	do {                                                                                                               \
+		SCOPED_TRACE(#statement);                                                                                      \
+		auto az_err_ = ::azure_blob::test::CatchError([&] { (void)(statement); });                                     \
+		if (az_err_) {                                                                                                 \
+			EXPECT_EQ(az_err_->sqlstate, std::string(state)) << "message: " << az_err_->message;                       \
+			EXPECT_FALSE(az_err_->message.empty());                                                                    \
+		}                                                                                                              \
 	} while (0)

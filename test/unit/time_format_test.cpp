@@ -61,8 +61,8 @@ TEST(TimeFormat, BoundsMatchConstants) {
 
 TEST(TimeFormat, OutOfRangeThrows) {
 	for (int64_t t : {core::kMinUnixSeconds - 1, core::kMaxUnixSeconds + 1, std::numeric_limits<int64_t>::min(),
-	                  std::numeric_limits<int64_t>::max(), int64_t {-62167219200} /* 0000-01-01 */,
-	                  int64_t {253402300800} /* 10000-01-01 */}) {
+	                  std::numeric_limits<int64_t>::max(), int64_t{-62167219200} /* 0000-01-01 */,
+	                  int64_t{253402300800} /* 10000-01-01 */}) {
 		SCOPED_TRACE(t);
 		EXPECT_AZ_ERROR(FormatIso8601(t), "22023");
 		EXPECT_AZ_ERROR(FormatRfc1123(t), "22023");
@@ -113,8 +113,8 @@ TEST(TimeFormat, EveryDayAgainstNaiveCalendar) {
 		std::string got = FormatIso8601(t);
 		std::string rfc = FormatRfc1123(t + 86399);
 		if (got != iso || rfc.compare(0, 3, kWeek[weekday]) != 0 || rfc.compare(17, 8, "23:59:59") != 0) {
-			ADD_FAILURE() << "t=" << t << " expected " << iso << " (" << kWeek[weekday] << "), got " << got
-			              << " / " << rfc;
+			ADD_FAILURE() << "t=" << t << " expected " << iso << " (" << kWeek[weekday] << "), got " << got << " / "
+			              << rfc;
 			failures++;
 		}
 		bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -143,8 +143,8 @@ TEST(TimeFormat, RandomSecondsAgainstGmtime) {
 		struct tm tm {};
 		ASSERT_NE(gmtime_r(&tt, &tm), nullptr);
 		char iso[64];
-		std::snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		std::snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		              tm.tm_hour, tm.tm_min, tm.tm_sec);
 		ASSERT_EQ(FormatIso8601(t), iso) << "t=" << t;
 		static const char *const kWeek[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 		ASSERT_EQ(FormatRfc1123(t).substr(0, 3), kWeek[tm.tm_wday]) << "t=" << t;

@@ -52,21 +52,21 @@ TEST(MakeUploadBlobName, PrefixCountsTowardsLengthLimit) {
 }
 
 TEST(ValidateContentType, Accepts) {
-	for (const std::string &ok : {std::string("image/png"), std::string("text/plain; charset=utf-8"),
-	                              std::string("application/vnd.ms-excel"), std::string("a/b"),
-	                              std::string("image/png ; q=1"), std::string("application/x+y.z_1!#$&^`|~"),
-	                              "a/" + std::string(253, 'b')}) {
+	for (const std::string &ok :
+	     {std::string("image/png"), std::string("text/plain; charset=utf-8"), std::string("application/vnd.ms-excel"),
+	      std::string("a/b"), std::string("image/png ; q=1"), std::string("application/x+y.z_1!#$&^`|~"),
+	      "a/" + std::string(253, 'b')}) {
 		SCOPED_TRACE(ok);
 		EXPECT_NO_THROW(core::ValidateContentType(ok));
 	}
 }
 
 TEST(ValidateContentType, Rejects) {
-	for (const std::string &bad : {std::string(""), std::string("textplain"), std::string("/png"),
-	                               std::string("image/"), std::string("image//png"), std::string("image/png\r\n"),
-	                               std::string("image/pn g"), std::string("ima ge/png"), std::string("image/png\t"),
-	                               std::string("image/p\xC3\xA9"), std::string("image/(png)"),
-	                               std::string("; charset=utf-8"), "a/" + std::string(254, 'b')}) {
+	for (const std::string &bad :
+	     {std::string(""), std::string("textplain"), std::string("/png"), std::string("image/"),
+	      std::string("image//png"), std::string("image/png\r\n"), std::string("image/pn g"), std::string("ima ge/png"),
+	      std::string("image/png\t"), std::string("image/p\xC3\xA9"), std::string("image/(png)"),
+	      std::string("; charset=utf-8"), "a/" + std::string(254, 'b')}) {
 		SCOPED_TRACE(bad);
 		EXPECT_AZ_ERROR(core::ValidateContentType(bad), "22023");
 	}
