@@ -13,6 +13,11 @@ PG_CPPFLAGS = -Isrc
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register
 SHLIB_LINK  = -lcurl -lcrypto -lstdc++
 
+# Warnings are errors in CI (CI=true), as pgvector and pg_duckdb do.
+ifeq ($(CI),true)
+PG_CXXFLAGS += -Werror
+endif
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

@@ -30,7 +30,7 @@ namespace {
 
 /* GUC check hook: Postgres calls it, so no exception may leave it. */
 bool
-CheckSasVersion(char **newval, void **extra, GucSource source) {
+CheckSasVersion(char **newval, void **, GucSource) {
 	bool ok = false;
 	try {
 		core::ValidateSasVersion(*newval ? *newval : "");

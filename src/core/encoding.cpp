@@ -125,12 +125,12 @@ PercentDecode(std::string_view s, bool plus_is_space) {
 
 std::string
 Base64Encode(const unsigned char *data, size_t len) {
-	std::string out(4 * ((len + 2) / 3), '\0');
-	if (len == 0)
-		return out;
-	/* EVP_EncodeBlock writes a trailing NUL: the string's own terminator takes it. */
-	int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()), data, static_cast<int>(len));
-	out.resize(static_cast<size_t>(n));
+	const size_t encoded = 4 * ((len + 2) / 3);
+	/* One spare byte for the NUL that EVP_EncodeBlock writes, dropped by the resize. */
+	std::string out(encoded + 1, '\0');
+	if (len > 0)
+		EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()), data, static_cast<int>(len));
+	out.resize(encoded);
 	return out;
 }
 
