@@ -9,9 +9,9 @@ PGFILEDESC  = "azure_blob - Azure Blob Storage SAS URLs and file metadata"
 REGRESS      = setup accounts sas metadata security errors cleanup
 REGRESS_OPTS = --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
-PG_CPPFLAGS = -Isrc
+PG_CPPFLAGS = -Isrc $(shell xml2-config --cflags)
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register
-SHLIB_LINK  = -lcurl -lcrypto -lstdc++
+SHLIB_LINK  = -lcurl -lcrypto -lxml2 -lstdc++
 
 # Warnings are errors in CI (CI=true), as pgvector and pg_duckdb do.
 ifeq ($(CI),true)

@@ -40,6 +40,15 @@ REVOKE ALL ON azure_blob.accounts FROM PUBLIC;
 COMMENT ON TABLE azure_blob.accounts IS 'Storage accounts and their keys; readable by the extension owner only.';
 SELECT pg_catalog.pg_extension_config_dump('azure_blob.accounts', '');
 
+-- The per-database secret behind issued upload names (a MAC of the user id
+-- in the uuid part): 244 random bits from pg_strong_random, owner-only. Not
+-- dumped: a restored database gets a new one, which only voids upload names
+-- issued before the restore and not yet registered.
+CREATE TABLE azure_blob.upload_secret (secret bytea NOT NULL);
+REVOKE ALL ON azure_blob.upload_secret FROM PUBLIC;
+INSERT INTO azure_blob.upload_secret
+	SELECT pg_catalog.decode(pg_catalog.replace(pg_catalog.gen_random_uuid()::text || pg_catalog.gen_random_uuid()::text, '-', ''), 'hex');
+
 CREATE FUNCTION azure_blob.accounts_changed() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'azure_blob_accounts_changed' LANGUAGE C;
 REVOKE ALL ON FUNCTION azure_blob.accounts_changed() FROM PUBLIC;
@@ -129,13 +138,211 @@ CREATE FUNCTION @extschema@.azure_generate_read_sas(blob_name text, expires_in i
 	RETURNS text AS 'MODULE_PATHNAME', 'azure_generate_read_sas' LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.azure_generate_read_sas(text, interval) IS 'Read-only URL for a file of azure_files that the caller can see';
 
--- The guide's save-metadata step. Runs as the caller: the trigger and RLS apply.
+-- The guide's save-metadata step: checks the name was issued to the caller and
+-- (azure_blob.verify_uploads) that the blob exists; inserts as the caller.
 CREATE FUNCTION @extschema@.azure_save_metadata(blob_name text, file_url text DEFAULT NULL)
-	RETURNS @extschema@.azure_files
-	LANGUAGE sql VOLATILE PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$ INSERT INTO @extschema@.azure_files (blob_name, file_url) VALUES ($1, $2) RETURNING * $$;
+	RETURNS @extschema@.azure_files AS 'MODULE_PATHNAME', 'azure_save_metadata' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.azure_save_metadata(text, text) IS 'Registers an uploaded blob for the current user and returns its row';
+
+--
+-- Blob REST API (Shared Key over libcurl; admin).
+--
+CREATE FUNCTION @extschema@.azure_blob_properties(blob_name text, container text DEFAULT NULL, account text DEFAULT NULL,
+	OUT size_bytes bigint, OUT content_type text, OUT etag text, OUT last_modified timestamptz)
+	AS 'MODULE_PATHNAME', 'azure_blob_properties' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.azure_blob_properties(text, text, text) IS 'Size, content type, ETag and last change of a blob; a row of NULLs if it does not exist';
+
+CREATE FUNCTION @extschema@.azure_blob_get(blob_name text, container text DEFAULT NULL, account text DEFAULT NULL)
+	RETURNS bytea AS 'MODULE_PATHNAME', 'azure_blob_get' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.azure_blob_get(text, text, text) IS 'Contents of a blob; NULL if it does not exist';
+
+CREATE FUNCTION @extschema@.azure_blob_put(blob_name text, data bytea, content_type text DEFAULT 'application/octet-stream',
+	container text DEFAULT NULL, account text DEFAULT NULL)
+	RETURNS text AS 'MODULE_PATHNAME', 'azure_blob_put' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.azure_blob_put(text, bytea, text, text, text) IS 'Uploads or replaces a block blob; returns its ETag';
+
+CREATE FUNCTION @extschema@.azure_blob_delete(blob_name text, container text DEFAULT NULL, account text DEFAULT NULL)
+	RETURNS boolean AS 'MODULE_PATHNAME', 'azure_blob_delete' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.azure_blob_delete(text, text, text) IS 'Deletes a blob and its snapshots; false if it did not exist';
+
+CREATE FUNCTION @extschema@.azure_blob_list(prefix text DEFAULT '', container text DEFAULT NULL, account text DEFAULT NULL)
+	RETURNS TABLE (blob_name text, size_bytes bigint, content_type text, etag text, last_modified timestamptz)
+	AS 'MODULE_PATHNAME', 'azure_blob_list' LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 1000;
+COMMENT ON FUNCTION @extschema@.azure_blob_list(text, text, text) IS 'Blobs whose names start with prefix, fetched page by page';
+
+CREATE FUNCTION @extschema@.azure_container_create(container text, account text DEFAULT NULL)
+	RETURNS boolean AS 'MODULE_PATHNAME', 'azure_container_create' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.azure_container_create(text, text) IS 'Creates a private container; false if it already existed';
+
+CREATE FUNCTION @extschema@.azure_set_cors(allowed_origins text[], allowed_methods text[],
+	allowed_headers text[] DEFAULT '{*}', exposed_headers text[] DEFAULT '{*}', max_age_seconds int DEFAULT 3600,
+	account text DEFAULT NULL)
+	RETURNS void AS 'MODULE_PATHNAME', 'azure_set_cors' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.azure_set_cors(text[], text[], text[], text[], int, text) IS 'Replaces the Blob service CORS rules of an account with one rule (browser uploads need it)';
+
+CREATE FUNCTION @extschema@.azure_get_cors(account text DEFAULT NULL)
+	RETURNS TABLE (allowed_origins text[], allowed_methods text[], allowed_headers text[], exposed_headers text[], max_age_seconds int)
+	AS 'MODULE_PATHNAME', 'azure_get_cors' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.azure_get_cors(text) IS 'The Blob service CORS rules of an account';
+
+--
+-- Deletes after commit: deleting rows queues their blobs (an outbox, rolled
+-- back with the DELETE); azure_process_deletions() deletes them later.
+--
+CREATE TABLE azure_blob.deletion_queue (
+	id              bigserial PRIMARY KEY,
+	account         text NOT NULL,
+	container       text NOT NULL,
+	blob_name       text NOT NULL,
+	queued_at       timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	attempts        integer NOT NULL DEFAULT 0,
+	next_attempt_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	last_error      text
+);
+REVOKE ALL ON azure_blob.deletion_queue FROM PUBLIC;
+CREATE INDEX deletion_queue_next_attempt_idx ON azure_blob.deletion_queue (next_attempt_at);
+SELECT pg_catalog.pg_extension_config_dump('azure_blob.deletion_queue', '');
+SELECT pg_catalog.pg_extension_config_dump('azure_blob.deletion_queue_id_seq', '');
+
+CREATE VIEW @extschema@.azure_pending_deletions AS
+	SELECT id, account, container, blob_name, queued_at, attempts, next_attempt_at, last_error
+	FROM azure_blob.deletion_queue;
+COMMENT ON VIEW @extschema@.azure_pending_deletions IS 'Blobs whose rows were deleted, waiting for azure_process_deletions()';
+
+-- Runs as the owner so any role allowed to DELETE a row can queue its blob.
+CREATE FUNCTION azure_blob.queue_deletion() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		INSERT INTO azure_blob.deletion_queue (account, container, blob_name)
+			SELECT f.account, f.container, f.blob_name FROM @extschema@.azure_files f;
+		RETURN NULL;
+	END IF;
+	INSERT INTO azure_blob.deletion_queue (account, container, blob_name)
+		VALUES (OLD.account, OLD.container, OLD.blob_name);
+	RETURN OLD;
+END
+$$;
+REVOKE ALL ON FUNCTION azure_blob.queue_deletion() FROM PUBLIC;
+CREATE TRIGGER azure_files_queue_deletion AFTER DELETE ON @extschema@.azure_files
+	FOR EACH ROW EXECUTE FUNCTION azure_blob.queue_deletion();
+CREATE TRIGGER azure_files_queue_truncate BEFORE TRUNCATE ON @extschema@.azure_files
+	FOR EACH STATEMENT EXECUTE FUNCTION azure_blob.queue_deletion();
+
+CREATE FUNCTION @extschema@.azure_process_deletions(max_items int DEFAULT 1000)
+	RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	item record;
+	done integer := 0;
+BEGIN
+	IF max_items IS NULL OR max_items < 1 THEN
+		RAISE EXCEPTION 'max_items must be positive' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- SKIP LOCKED: several workers (cron, pg_cron, replicas of a job) never take the same blob.
+	FOR item IN
+		SELECT q.id, q.account, q.container, q.blob_name FROM azure_blob.deletion_queue q
+		 WHERE q.next_attempt_at <= pg_catalog.now()
+		 ORDER BY q.next_attempt_at, q.id
+		 LIMIT max_items
+		   FOR UPDATE SKIP LOCKED
+	LOOP
+		BEGIN
+			-- A blob registered again under the same name since is not deleted.
+			IF NOT EXISTS (SELECT FROM @extschema@.azure_files f
+			                WHERE f.blob_name = item.blob_name AND f.account = item.account
+			                  AND f.container = item.container) THEN
+				PERFORM @extschema@.azure_blob_delete(item.blob_name, item.container, item.account);
+			END IF;
+			DELETE FROM azure_blob.deletion_queue WHERE id = item.id;
+			done := done + 1;
+		EXCEPTION WHEN OTHERS THEN
+			-- Stays queued; retried with exponential backoff up to an hour.
+			UPDATE azure_blob.deletion_queue
+			   SET attempts = attempts + 1,
+			       last_error = SQLERRM,
+			       next_attempt_at = pg_catalog.now()
+			           + pg_catalog.least(pg_catalog.power(2, attempts) * interval '10 seconds', interval '1 hour')
+			 WHERE id = item.id;
+		END;
+	END LOOP;
+	RETURN done;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.azure_process_deletions(int) IS 'Deletes the blobs of deleted rows, after their DELETE committed; failures stay queued';
+
+--
+-- Reconcile: blobs with no row (abandoned uploads) and rows with no blob.
+--
+CREATE FUNCTION @extschema@.azure_reconcile(container text DEFAULT NULL, account text DEFAULT NULL,
+	delete_orphans boolean DEFAULT false, min_age interval DEFAULT NULL)
+	RETURNS TABLE (problem text, blob_name text, size_bytes bigint, last_modified timestamptz, action text)
+	LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	acct text;
+	cont text := container;
+	age interval;
+	started timestamptz := pg_catalog.clock_timestamp();
+	r record;
+BEGIN
+	PERFORM @extschema@.azure_current_user_id();  -- loads the module, so its settings exist
+	acct := coalesce(account, pg_catalog.current_setting('azure_blob.default_account'));
+	-- An upload URL may be used until it expires: younger blobs may still be on their way to a row.
+	age := coalesce(min_age, pg_catalog.current_setting('azure_blob.max_sas_lifetime')::interval);
+	IF cont IS NULL THEN
+		SELECT a.default_container INTO cont FROM azure_blob.accounts a WHERE a.alias = acct;
+	END IF;
+	IF cont IS NULL THEN
+		RAISE EXCEPTION 'no container given and storage account "%" has no default container', acct
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+	CREATE TEMP TABLE IF NOT EXISTS azure_reconcile_listing (
+		name text PRIMARY KEY, size_bytes bigint, last_modified timestamptz) ON COMMIT DROP;
+	TRUNCATE pg_temp.azure_reconcile_listing;
+	INSERT INTO pg_temp.azure_reconcile_listing
+		SELECT l.blob_name, l.size_bytes, l.last_modified FROM @extschema@.azure_blob_list('', cont, acct) l;
+
+	FOR r IN
+		SELECT l.name, l.size_bytes, l.last_modified FROM pg_temp.azure_reconcile_listing l
+		 WHERE NOT EXISTS (SELECT FROM @extschema@.azure_files f
+		                    WHERE f.blob_name = l.name AND f.account = acct AND f.container = cont)
+		   AND NOT EXISTS (SELECT FROM azure_blob.deletion_queue q
+		                    WHERE q.blob_name = l.name AND q.account = acct AND q.container = cont)
+		   AND l.last_modified < started - age
+		 ORDER BY l.name
+	LOOP
+		problem := 'blob_without_row';
+		blob_name := r.name;
+		size_bytes := r.size_bytes;
+		last_modified := r.last_modified;
+		action := NULL;
+		IF delete_orphans THEN
+			BEGIN
+				PERFORM @extschema@.azure_blob_delete(r.name, cont, acct);
+				action := 'deleted';
+			EXCEPTION WHEN OTHERS THEN
+				action := 'delete failed: ' || SQLERRM;
+			END;
+		END IF;
+		RETURN NEXT;
+	END LOOP;
+
+	FOR r IN
+		SELECT f.blob_name, f.size_bytes, f.upload_timestamp FROM @extschema@.azure_files f
+		 WHERE f.account = acct AND f.container = cont
+		   AND NOT EXISTS (SELECT FROM pg_temp.azure_reconcile_listing l WHERE l.name = f.blob_name)
+		 ORDER BY f.blob_name
+	LOOP
+		problem := 'row_without_blob';
+		blob_name := r.blob_name;
+		size_bytes := r.size_bytes;
+		last_modified := r.upload_timestamp;
+		action := NULL;
+		RETURN NEXT;
+	END LOOP;
+	DROP TABLE pg_temp.azure_reconcile_listing;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.azure_reconcile(text, text, boolean, interval) IS 'Blobs without rows (older than min_age, default azure_blob.max_sas_lifetime) and rows without blobs; optionally deletes the orphan blobs';
 
 --
 -- Privileges: nothing for PUBLIC; see README "Security".
@@ -148,6 +355,17 @@ REVOKE ALL ON FUNCTION @extschema@.azure_container_sas_url(text, timestamptz, ti
 REVOKE ALL ON FUNCTION @extschema@.azure_generate_upload_sas(text, text, interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.azure_generate_read_sas(text, interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.azure_save_metadata(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.azure_blob_properties(text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.azure_blob_get(text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.azure_blob_put(text, bytea, text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.azure_blob_delete(text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.azure_blob_list(text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.azure_container_create(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.azure_set_cors(text[], text[], text[], text[], int, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.azure_get_cors(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.azure_process_deletions(int) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.azure_reconcile(text, text, boolean, interval) FROM PUBLIC;
+REVOKE ALL ON @extschema@.azure_pending_deletions FROM PUBLIC;
 REVOKE ALL ON @extschema@.azure_accounts FROM PUBLIC;
 REVOKE ALL ON @extschema@.azure_files FROM PUBLIC;
 REVOKE ALL ON SEQUENCE @extschema@.azure_files_id_seq FROM PUBLIC;
@@ -157,6 +375,18 @@ GRANT EXECUTE ON FUNCTION @extschema@.azure_account_remove(text) TO azure_blob_a
 GRANT SELECT ON @extschema@.azure_accounts TO azure_blob_admin;
 GRANT EXECUTE ON FUNCTION @extschema@.azure_blob_sas_url(text, text, timestamptz, timestamptz, text, text, text, text, text, text, text, text, text, text, text) TO azure_blob_admin;
 GRANT EXECUTE ON FUNCTION @extschema@.azure_container_sas_url(text, timestamptz, timestamptz, text, text, text, text, text, text, text, text, text, text, text) TO azure_blob_admin;
+
+GRANT EXECUTE ON FUNCTION @extschema@.azure_blob_properties(text, text, text) TO azure_blob_admin;
+GRANT EXECUTE ON FUNCTION @extschema@.azure_blob_get(text, text, text) TO azure_blob_admin;
+GRANT EXECUTE ON FUNCTION @extschema@.azure_blob_put(text, bytea, text, text, text) TO azure_blob_admin;
+GRANT EXECUTE ON FUNCTION @extschema@.azure_blob_delete(text, text, text) TO azure_blob_admin;
+GRANT EXECUTE ON FUNCTION @extschema@.azure_blob_list(text, text, text) TO azure_blob_admin;
+GRANT EXECUTE ON FUNCTION @extschema@.azure_container_create(text, text) TO azure_blob_admin;
+GRANT EXECUTE ON FUNCTION @extschema@.azure_set_cors(text[], text[], text[], text[], int, text) TO azure_blob_admin;
+GRANT EXECUTE ON FUNCTION @extschema@.azure_get_cors(text) TO azure_blob_admin;
+GRANT EXECUTE ON FUNCTION @extschema@.azure_process_deletions(int) TO azure_blob_admin;
+GRANT EXECUTE ON FUNCTION @extschema@.azure_reconcile(text, text, boolean, interval) TO azure_blob_admin;
+GRANT SELECT ON @extschema@.azure_pending_deletions TO azure_blob_admin;
 
 GRANT EXECUTE ON FUNCTION @extschema@.azure_current_user_id() TO azure_blob_user;
 GRANT EXECUTE ON FUNCTION @extschema@.azure_generate_upload_sas(text, text, interval) TO azure_blob_user;

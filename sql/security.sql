@@ -5,18 +5,35 @@
 SET ROLE regress_azure_alice;
 SELECT blob_name AS alice_blob FROM azure_generate_upload_sas('alice.txt', 'text/plain') \gset
 SELECT user_id, container FROM azure_save_metadata(:'alice_blob');
-INSERT INTO azure_files (blob_name, file_url, user_id)
-VALUES ('alice-guide.txt', 'http://127.0.0.1:10000/devstoreaccount1/uploads/alice-guide.txt', 'regress_azure_alice')
-RETURNING blob_name, user_id;
+-- The guide's own INSERT works for a name issued to her.
+SELECT blob_name AS alice_blob2, file_url AS alice_url2 FROM azure_generate_upload_sas('guide.txt', 'text/plain') \gset
+INSERT INTO azure_files (blob_name, file_url, user_id) VALUES (:'alice_blob2', :'alice_url2', 'regress_azure_alice')
+RETURNING blob_name = :'alice_blob2' AS same_name, user_id;
 SELECT azure_generate_read_sas(:'alice_blob') LIKE '%&sp=r&sig=%' AS alice_reads_own;
 -- She sees only her own rows, not the owner's from metadata.sql.
-SELECT blob_name = :'alice_blob' OR blob_name = 'alice-guide.txt' AS own, user_id FROM azure_files ORDER BY id;
+SELECT blob_name IN (:'alice_blob', :'alice_blob2') AS own, user_id FROM azure_files ORDER BY id;
+-- Names not issued to her are refused, whatever their shape: made up, altered, or issued to someone else.
+SELECT try($$INSERT INTO azure_files (blob_name) VALUES ('alice-guide.txt')$$);
+SELECT try($$SELECT azure_save_metadata('00000000-0000-4000-8000-000000000000-x.txt')$$);
+SELECT regexp_replace(try(format('SELECT azure_save_metadata(%L)', replace(:'alice_blob', 'alice.txt', 'alice2.txt'))),
+                      '[0-9a-f-]{36}', '<uuid>') AS other_file_name;
+SELECT regexp_replace(try(format('SELECT azure_save_metadata(%L)', overlay(:'alice_blob' placing
+       CASE WHEN substr(:'alice_blob', 36, 1) = '0' THEN '1' ELSE '0' END from 36 for 1))),
+                      '[0-9a-f-]{36}', '<uuid>') AS one_hex_digit_changed;
+SELECT regexp_replace(try(format('SELECT azure_save_metadata(%L)', upper(substr(:'alice_blob', 1, 36)) || substr(:'alice_blob', 37))),
+                      '[0-9A-F-]{36}', '<UUID>') AS upper_case;
+SET azure_blob.user_id = 'someone-else';
+SELECT blob_name AS other_blob FROM azure_generate_upload_sas('x.txt', 'text/plain') \gset
+RESET azure_blob.user_id;
+SELECT regexp_replace(try(format('SELECT azure_save_metadata(%L)', :'other_blob')), '[0-9a-f-]{36}', '<uuid>');
 -- She cannot register a row for someone else, or outside the default container.
 SELECT try($$INSERT INTO azure_files (blob_name, user_id) VALUES ('for-bob.txt', 'regress_azure_bob')$$);
+SELECT regexp_replace(try(format('INSERT INTO azure_files (blob_name, user_id) VALUES (%L, %L)', :'alice_blob', 'regress_azure_bob')),
+                      '[0-9a-f-]{36}', '<uuid>') AS her_name_for_bob;
 SELECT try($$INSERT INTO azure_files (blob_name, container) VALUES ('elsewhere.txt', 'reports')$$);
 SELECT try($$INSERT INTO azure_files (blob_name, account) VALUES ('elsewhere.txt', 'prod')$$);
 -- ... nor hand her row to someone else.
-SELECT try($$UPDATE azure_files SET user_id = 'regress_azure_bob' WHERE blob_name = 'alice-guide.txt'$$);
+SELECT try(format('UPDATE azure_files SET user_id = %L WHERE blob_name = %L', 'regress_azure_bob', :'alice_blob2'));
 -- The raw signers, account management and the key are the admin's and owner's.
 SELECT try($$SELECT azure_blob_sas_url('guide.png', 'rw', '2030-01-01')$$);
 SELECT try($$SELECT azure_container_sas_url('rl', '2030-01-01')$$);
@@ -37,8 +54,8 @@ SELECT count(*) AS bob_sees FROM azure_files;
 SELECT regexp_replace(try(format('SELECT azure_generate_read_sas(%L)', :'alice_blob')), '[0-9a-f-]{36}', '<uuid>');
 SELECT try($$SELECT azure_generate_read_sas('guide.png')$$);
 -- Deleting or updating her rows touches nothing.
-DELETE FROM azure_files WHERE blob_name = 'alice-guide.txt';
-UPDATE azure_files SET content_type = 'text/html' WHERE blob_name = 'alice-guide.txt';
+DELETE FROM azure_files WHERE blob_name = :'alice_blob2';
+UPDATE azure_files SET content_type = 'text/html' WHERE blob_name = :'alice_blob2';
 -- An app backend that acts for many users sets azure_blob.user_id per request.
 BEGIN;
 SET LOCAL azure_blob.user_id = 'app-user-1';
@@ -47,6 +64,12 @@ SELECT blob_name AS app_blob FROM azure_generate_upload_sas('app.txt', 'text/pla
 SELECT user_id FROM azure_save_metadata(:'app_blob');
 SELECT count(*) AS app_user_sees FROM azure_files;
 COMMIT;
+-- Another app user cannot register the first one's name, even through the same database role.
+BEGIN;
+SET LOCAL azure_blob.user_id = 'app-user-2';
+SELECT blob_name AS app_blob2 FROM azure_generate_upload_sas('app.txt', 'text/plain') \gset
+SELECT regexp_replace(try(format('SELECT azure_save_metadata(%L)', :'app_blob')), '[0-9a-f-]{36}', '<uuid>');
+ROLLBACK;
 SELECT azure_current_user_id();
 SELECT count(*) AS bob_sees_again FROM azure_files;
 SELECT regexp_replace(try(format('SELECT azure_generate_read_sas(%L)', :'app_blob')), '[0-9a-f-]{36}', '<uuid>');

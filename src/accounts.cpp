@@ -40,6 +40,7 @@ extern "C" {
 }
 
 #include <cstring>
+#include <memory>
 #include <unordered_map>
 
 #include "guc.hpp"
@@ -56,6 +57,7 @@ struct Cache {
 	Oid owner = InvalidOid;
 	Oid ext_schema = InvalidOid;
 	std::unordered_map<std::string, Account> accounts;
+	std::unique_ptr<core::HmacSha256> upload_key; /* MAC key of issued upload names */
 };
 
 /*
@@ -102,6 +104,8 @@ struct RawAccounts {
 	Oid ext_schema;
 	int count;
 	RawAccount *rows;
+	char *secret; /* azure_blob.upload_secret, raw bytes */
+	int secret_len;
 };
 
 /* Reads azure_blob.accounts directly from the heap. Postgres code only: runs inside PgCall(). */
@@ -159,8 +163,29 @@ ScanAccounts() {
 		r.default_container = nulls[col[4]] ? nullptr : TextDatumGetCString(values[col[4]]);
 	}
 	systable_endscan(scan);
-	UnregisterSnapshot(snap);
 	table_close(rel, AccessShareLock);
+
+	/* The secret behind issued upload names: one row, made by CREATE EXTENSION. */
+	Oid secret_relid = get_relname_relid("upload_secret", nsp);
+	if (!OidIsValid(secret_relid))
+		elog(ERROR, "azure_blob.upload_secret is missing");
+	Relation srel = table_open(secret_relid, AccessShareLock);
+	SysScanDesc sscan = systable_beginscan(srel, InvalidOid, false, snap, 0, nullptr);
+	if (HeapTupleIsValid(tup = systable_getnext(sscan))) {
+		bool isnull;
+		Datum d = heap_getattr(tup, 1, RelationGetDescr(srel), &isnull);
+		if (!isnull) {
+			bytea *b = DatumGetByteaPP(d);
+			out.secret_len = VARSIZE_ANY_EXHDR(b);
+			out.secret = static_cast<char *>(palloc(out.secret_len));
+			memcpy(out.secret, VARDATA_ANY(b), out.secret_len);
+		}
+	}
+	systable_endscan(sscan);
+	table_close(srel, AccessShareLock);
+	UnregisterSnapshot(snap);
+	if (out.secret == nullptr || out.secret_len < 16)
+		elog(ERROR, "azure_blob.upload_secret holds no usable secret");
 	return out;
 }
 
@@ -173,6 +198,7 @@ Reload() {
 		~Wipe() {
 			for (int i = 0; i < r.count; i++)
 				explicit_bzero(r.rows[i].account_key, strlen(r.rows[i].account_key));
+			explicit_bzero(r.secret, r.secret_len);
 		}
 	} wipe {raw};
 	cache->accounts.clear();
@@ -183,6 +209,7 @@ Reload() {
 		              https, core::HmacSha256::FromBase64(r.account_key)};
 		cache->accounts.emplace(acct.alias, std::move(acct));
 	}
+	cache->upload_key = std::make_unique<core::HmacSha256>(std::string_view(raw.secret, raw.secret_len));
 	cache->relid = raw.relid;
 	cache->owner = raw.owner;
 	cache->ext_schema = raw.ext_schema;
@@ -251,6 +278,12 @@ GetAccount(const std::string &alias) {
 		throw Error(sqlstate::kUndefinedObject, "storage account \"" + alias + "\" does not exist", {},
 		            "Add it with azure_account_add(), or check azure_blob.default_account.");
 	return it->second;
+}
+
+const core::HmacSha256 &
+UploadNameKey() {
+	EnsureLoaded();
+	return *cache->upload_key;
 }
 
 Oid

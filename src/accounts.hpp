@@ -42,6 +42,9 @@ std::string ResolveAccountAlias(const char *alias);
 /* The cached account; throws Error(42704) if no such alias is configured. */
 const Account &GetAccount(const std::string &alias);
 
+/* Key of the MAC in issued upload names (per database, owner-only). */
+const core::HmacSha256 &UploadNameKey();
+
 /* Schema that holds the extension's user-facing objects (azure_files). */
 Oid ExtensionSchema();
 

@@ -36,6 +36,7 @@ extern "C" {
 #include "core/names.hpp"
 #include "core/sas.hpp"
 #include "core/time_format.hpp"
+#include "core/rest.hpp"
 #include "core/upload.hpp"
 #include "functions.hpp"
 #include "guc.hpp"
@@ -52,6 +53,13 @@ TextToUtf8(text *t) {
 	char *s = text_to_cstring(t);
 	/* Signing and URLs work on UTF-8; returns s itself when the database already is UTF-8. */
 	return pg_server_to_any(s, static_cast<int>(strlen(s)), PG_UTF8);
+}
+
+const char *
+CurrentUserIdUtf8() {
+	const char *uid = (guc_user_id != nullptr && guc_user_id[0] != '\0') ? guc_user_id
+	                                                                       : GetUserNameFromId(GetUserId(), false);
+	return pg_server_to_any(uid, static_cast<int>(strlen(uid)), PG_UTF8);
 }
 
 /* A required text argument: NULL is 22004. */
@@ -169,7 +177,7 @@ Str(const char *s) {
 }
 
 /* Container to use: the given one, else the account's default (55000 if it has none). */
-static std::string
+std::string
 ResolveContainer(const Account &acct, const char *container) {
 	if (container != nullptr)
 		return container;
@@ -178,19 +186,6 @@ ResolveContainer(const Account &acct, const char *container) {
 		            "storage account \"" + acct.alias + "\" has no default container", {},
 		            "Pass a container, or add the account again with a default container.");
 	return acct.default_container;
-}
-
-/* The canonical URL of a blob (no query): endpoint/container/encoded-path. */
-std::string
-BlobUrl(const Account &acct, const std::string &container, const std::string &blob) {
-	std::string url;
-	url.reserve(acct.blob_endpoint.size() + container.size() + blob.size() * 3 + 2);
-	url.append(acct.blob_endpoint).append("/").append(container);
-	if (!blob.empty()) {
-		url.push_back('/');
-		core::AppendBlobPath(url, blob);
-	}
-	return url;
 }
 
 /* Signs a service SAS and returns the full URL. */
@@ -219,7 +214,8 @@ SignServiceUrl(const SasArgs &a) {
 	p.content_language = Str(a.content_language);
 	p.content_type = Str(a.content_type);
 	core::SasResult r = core::BuildServiceSas(p, acct.signer);
-	std::string url = BlobUrl(acct, p.container, p.blob);
+	std::string url = p.blob.empty() ? core::ContainerUrl(acct.blob_endpoint, p.container)
+	                                 : core::BlobUrl(acct.blob_endpoint, p.container, p.blob);
 	url.push_back('?');
 	url.append(r.token);
 	return url;
@@ -307,13 +303,15 @@ azure_generate_upload_sas(PG_FUNCTION_ARGS) {
 	const char *file_name = RequiredArg(fcinfo, 0, "file name");
 	const char *content_type = RequiredArg(fcinfo, 1, "content type");
 	int64 expiry = ExpiryFromInterval(fcinfo, 2);
-	unsigned char random_bytes[16];
+	unsigned char random_bytes[8];
 	if (!pg_strong_random(random_bytes, sizeof(random_bytes)))
 		ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("could not generate random bytes for a blob name")));
+	const char *user_id = CurrentUserIdUtf8();
 
 	Guard([&] {
 		core::ValidateContentType(content_type);
-		std::string blob = core::MakeUploadBlobName(random_bytes, file_name);
+		/* The name itself proves whom it was issued to: nothing is written (DESIGN.md §7). */
+		std::string blob = core::MakeIssuedUploadName(UploadNameKey(), user_id, random_bytes, file_name);
 		const Account &acct = GetAccount(ResolveAccountAlias(nullptr));
 		SasArgs a;
 		a.resource = core::SasResource::kBlob;
@@ -325,7 +323,7 @@ azure_generate_upload_sas(PG_FUNCTION_ARGS) {
 		a.account = acct.alias.c_str();
 		a.content_type = content_type;
 		std::string sas_url = SignServiceUrl(a);
-		std::string file_url = BlobUrl(acct, ResolveContainer(acct, nullptr), blob);
+		std::string file_url = core::BlobUrl(acct.blob_endpoint, ResolveContainer(acct, nullptr), blob);
 		text *blob_text = Utf8ToText(blob);
 		PgCall([&] {
 			Datum values[4] = {PointerGetDatum(cstring_to_text_with_len(sas_url.data(), static_cast<int>(sas_url.size()))),

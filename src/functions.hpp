@@ -20,8 +20,11 @@ namespace azure_blob {
 /* A text value as a NUL-terminated UTF-8 C string (palloc'd, or t's own copy). Postgres side only. */
 const char *TextToUtf8(text *t);
 
-/* The canonical URL of a blob (no query): endpoint/container/encoded-path. */
-std::string BlobUrl(const Account &acct, const std::string &container, const std::string &blob);
+/* The application user (azure_blob.user_id, else current_user) in UTF-8. Postgres side only. */
+const char *CurrentUserIdUtf8();
+
+/* Container to use: the given one, else the account's default; throws 55000 if it has none. */
+std::string ResolveContainer(const Account &acct, const char *container);
 
 /* The BEFORE INSERT OR UPDATE row trigger of azure_files (trigger.cpp). */
 Datum AzureFilesCheck(FunctionCallInfo fcinfo);

@@ -25,6 +25,12 @@ char *guc_user_id = nullptr;
 char *guc_default_account = nullptr;
 char *guc_sas_version = nullptr;
 int guc_max_sas_lifetime = 7 * 24 * 3600;
+bool guc_verify_uploads = true;
+bool guc_allow_http = false;
+int guc_connect_timeout_ms = 2000;
+int guc_request_timeout_ms = 30000;
+int guc_max_retries = 3;
+int guc_max_response_size = 256 * 1024 * 1024;
 
 namespace {
 
@@ -61,6 +67,22 @@ DefineGucs() {
 	DefineCustomIntVariable("azure_blob.max_sas_lifetime", gettext_noop("Longest lifetime of a URL from azure_generate_upload_sas or azure_generate_read_sas."),
 	                        nullptr, &guc_max_sas_lifetime, 7 * 24 * 3600, 1, INT_MAX, PGC_SUSET, GUC_UNIT_S, nullptr,
 	                        nullptr, nullptr);
+	DefineCustomBoolVariable("azure_blob.verify_uploads",
+	                         gettext_noop("Makes azure_save_metadata check that the blob exists and record its properties."),
+	                         nullptr, &guc_verify_uploads, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomBoolVariable("azure_blob.allow_http", gettext_noop("Allows REST calls over plain http (for Azurite)."),
+	                         nullptr, &guc_allow_http, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomIntVariable("azure_blob.connect_timeout_ms", gettext_noop("Time limit for connecting to Azure Blob Storage."),
+	                        nullptr, &guc_connect_timeout_ms, 2000, 1, 600000, PGC_USERSET, GUC_UNIT_MS, nullptr,
+	                        nullptr, nullptr);
+	DefineCustomIntVariable("azure_blob.request_timeout_ms", gettext_noop("Time limit for one REST call to Azure Blob Storage, transfer included."),
+	                        nullptr, &guc_request_timeout_ms, 30000, 1, 3600000, PGC_USERSET, GUC_UNIT_MS, nullptr,
+	                        nullptr, nullptr);
+	DefineCustomIntVariable("azure_blob.max_retries", gettext_noop("Retries of a REST call after a transport error or HTTP 500/503."),
+	                        nullptr, &guc_max_retries, 3, 0, 10, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomIntVariable("azure_blob.max_response_size", gettext_noop("Largest answer a REST call may receive, such as a blob read with azure_blob_get."),
+	                        nullptr, &guc_max_response_size, 256 * 1024 * 1024, 1024, 1024 * 1024 * 1024 - 1, PGC_USERSET,
+	                        GUC_UNIT_BYTE, nullptr, nullptr, nullptr);
 	MarkGUCPrefixReserved("azure_blob");
 }
 

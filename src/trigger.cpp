@@ -32,6 +32,7 @@ extern "C" {
 #include "accounts.hpp"
 #include "core/encoding.hpp"
 #include "core/names.hpp"
+#include "core/rest.hpp"
 #include "core/upload.hpp"
 #include "functions.hpp"
 #include "guc.hpp"
@@ -147,6 +148,9 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("user id of a file must not be empty"),
 		                errhint("Leave it NULL to use azure_current_user_id().")));
 	CheckDescriptiveColumns(tup, desc, att);
+	/* The user the row will belong to, as the MAC in issued names saw it (UTF-8). */
+	const char *row_user = user_id ? pg_server_to_any(user_id, static_cast<int>(strlen(user_id)), PG_UTF8)
+	                               : CurrentUserIdUtf8();
 
 	Completed done = Guard([&] {
 		core::ValidateBlobName(blob);
@@ -164,12 +168,20 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 			            "storage account \"" + alias + "\" has no default container", {},
 			            "Give the row a container, or add the account again with a default container.");
 		}
-		/* Users register files only where upload URLs point; admins may register anything configured. */
-		if ((alias != default_alias || cont != acct.default_container) && !CurrentUserIsAdmin())
+		/*
+		 * Users register only names azure_generate_upload_sas issued to them,
+		 * where upload URLs point; admins may register anything configured.
+		 */
+		const bool admin = CurrentUserIsAdmin();
+		if ((alias != default_alias || cont != acct.default_container) && !admin)
 			throw Error(sqlstate::kInsufficientPrivilege,
 			            "permission denied to register a file outside the default account and container",
 			            "Only members of azure_blob_admin may choose the account or container of a file.");
-		std::string canonical = BlobUrl(acct, cont, blob);
+		if (!admin && !core::IsIssuedUploadName(UploadNameKey(), row_user, blob))
+			throw Error(sqlstate::kInsufficientPrivilege, "permission denied to register blob \"" + std::string(blob) + "\"",
+			            "The name was not issued to this user by azure_generate_upload_sas().",
+			            "Register the blob_name that azure_generate_upload_sas() returned, as the same user.");
+		std::string canonical = core::BlobUrl(acct.blob_endpoint, cont, blob);
 		if (file_url != nullptr && canonical != file_url)
 			throw Error(sqlstate::kInvalidParameterValue, "file URL does not match the blob's URL",
 			            "The URL of blob \"" + std::string(blob) + "\" in container \"" + cont + "\" of account \"" +

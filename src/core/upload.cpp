@@ -8,6 +8,10 @@
  */
 #include "core/upload.hpp"
 
+#include <openssl/crypto.h>
+
+#include <cstring>
+
 #include "core/error.hpp"
 #include "core/names.hpp"
 #include "core/no_postgres.hpp"
@@ -40,7 +44,76 @@ IsToken(std::string_view s) {
 	return true;
 }
 
+/* The 16 UUID bytes for random part r (8 bytes, version bits applied here) issued to user for file. */
+void
+IssuedUuidBytes(const HmacSha256 &secret, std::string_view user, const unsigned char r[8], std::string_view file,
+                unsigned char out[16]) {
+	memcpy(out, r, 8);
+	out[6] = static_cast<unsigned char>((out[6] & 0x0F) | 0x40);
+	/* Length-prefixed user id, so no (user, file) pair can collide with another. */
+	std::string msg = "azure_blob upload name v1";
+	msg.push_back('\0');
+	const uint32_t len = static_cast<uint32_t>(user.size());
+	for (int shift = 24; shift >= 0; shift -= 8)
+		msg.push_back(static_cast<char>((len >> shift) & 0xFF));
+	msg.append(user);
+	msg.append(reinterpret_cast<const char *>(out), 8);
+	msg.append(file);
+	unsigned char mac[32];
+	secret.Sign(msg, mac);
+	memcpy(out + 8, mac, 8);
+	out[8] = static_cast<unsigned char>((out[8] & 0x3F) | 0x80);
+}
+
+int
+HexNibble(char c) {
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 } // namespace
+
+std::string
+MakeIssuedUploadName(const HmacSha256 &secret, std::string_view user_id, const unsigned char random_bytes[8],
+                     std::string_view file_name) {
+	ValidateFileName(file_name);
+	unsigned char b[16];
+	IssuedUuidBytes(secret, user_id, random_bytes, file_name, b);
+	std::string name = FormatUuidV4(b);
+	name.push_back('-');
+	name.append(file_name);
+	ValidateBlobName(name);
+	return name;
+}
+
+bool
+IsIssuedUploadName(const HmacSha256 &secret, std::string_view user_id, std::string_view blob_name) {
+	if (blob_name.size() < 38 || blob_name[36] != '-')
+		return false;
+	unsigned char b[16];
+	size_t k = 0;
+	for (size_t i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (blob_name[i] != '-')
+				return false;
+			continue;
+		}
+		int hi = HexNibble(blob_name[i]);
+		int lo = i + 1 < 36 ? HexNibble(blob_name[i + 1]) : -1;
+		if (hi < 0 || lo < 0)
+			return false;
+		b[k++] = static_cast<unsigned char>(hi * 16 + lo);
+		i++;
+	}
+	if (k != 16)
+		return false;
+	unsigned char expected[16];
+	IssuedUuidBytes(secret, user_id, b, blob_name.substr(37), expected);
+	return CRYPTO_memcmp(b, expected, 16) == 0;
+}
 
 std::string
 FormatUuidV4(const unsigned char random_bytes[16]) {

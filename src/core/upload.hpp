@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/hmac.hpp"
+
 namespace azure_blob::core {
 
 /* Lower-case 8-4-4-4-12 text of bytes with the version 4 and RFC 4122 variant bits set. */
@@ -16,6 +18,18 @@ std::string FormatUuidV4(const unsigned char random_bytes[16]);
 
 /* "<uuid>-<file_name>", the guide's naming; validates file_name and the result. Throws Error(22023). */
 std::string MakeUploadBlobName(const unsigned char random_bytes[16], std::string_view file_name);
+
+/*
+ * Upload names that prove who they were issued to, without storing anything:
+ * "<uuid>-<file_name>" where the uuid's first 8 bytes are random and its last
+ * 8 bytes are an HMAC (under a per-database secret) of the user id, those
+ * random bytes and the file name.  The version and variant bits of a v4 UUID
+ * cost 4 + 2 bits, leaving 60 random bits and a 62-bit MAC.
+ */
+std::string MakeIssuedUploadName(const HmacSha256 &secret, std::string_view user_id,
+                                 const unsigned char random_bytes[8], std::string_view file_name);
+/* True if blob_name is a name MakeIssuedUploadName gave to user_id. Constant-time MAC comparison. */
+bool IsIssuedUploadName(const HmacSha256 &secret, std::string_view user_id, std::string_view blob_name);
 
 /* A media type "type/subtype[; params]" in printable ASCII, at most 255 bytes. Throws Error(22023). */
 void ValidateContentType(std::string_view content_type);

@@ -1,0 +1,294 @@
+/*-------------------------------------------------------------------------
+ * http.cpp
+ *	  libcurl in a backend (STYLE.md §2.9).
+ *
+ * One CURL handle per backend, reset before each request so connections
+ * and TLS sessions are reused.  Curl callbacks run inside our own call to
+ * curl_easy_perform: they never call Postgres (no ereport, palloc or
+ * CHECK_FOR_INTERRUPTS), never throw, and only read the interrupt flags;
+ * Guard() raises the real cancel or timeout error after the C++ objects
+ * are gone.  Nothing here logs or reports a header, a query string or a
+ * body: the Authorization header carries a signature.
+ *-------------------------------------------------------------------------
+ */
+#include "http.hpp"
+
+extern "C" {
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "storage/latch.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+}
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "core/time_format.hpp"
+#include "guc.hpp"
+#include "pg_boundary.hpp"
+
+namespace azure_blob {
+
+namespace {
+
+/* The per-backend handle; NULL after a transport error so the next request starts clean. */
+CURL *handle = nullptr;
+
+struct Transfer {
+	HttpResponse *resp;
+	const std::string *body; /* PUT body */
+	size_t sent = 0;
+	size_t cap = 0;
+	bool overflow = false;
+};
+
+/* Progress callback: non-zero aborts the transfer when Postgres wants to cancel or die. */
+int
+OnProgress(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+	return (QueryCancelPending || ProcDiePending) ? 1 : 0;
+}
+
+size_t
+OnWrite(char *data, size_t size, size_t nmemb, void *userdata) {
+	Transfer *t = static_cast<Transfer *>(userdata);
+	size_t n = size * nmemb;
+	if (t->resp->body.size() + n > t->cap) {
+		t->overflow = true;
+		return 0; /* curl reports CURLE_WRITE_ERROR */
+	}
+	try {
+		t->resp->body.append(data, n);
+	} catch (...) {
+		return 0;
+	}
+	return n;
+}
+
+size_t
+OnRead(char *buffer, size_t size, size_t nitems, void *userdata) {
+	Transfer *t = static_cast<Transfer *>(userdata);
+	size_t n = std::min(size * nitems, t->body->size() - t->sent);
+	memcpy(buffer, t->body->data() + t->sent, n);
+	t->sent += n;
+	return n;
+}
+
+bool
+HeaderIs(const std::string &line, const char *name, std::string *value) {
+	size_t len = strlen(name);
+	if (line.size() <= len || line[len] != ':' || strncasecmp(line.c_str(), name, len) != 0)
+		return false;
+	size_t start = len + 1, end = line.size();
+	while (start < end && (line[start] == ' ' || line[start] == '\t'))
+		start++;
+	while (end > start && (line[end - 1] == '\r' || line[end - 1] == '\n' || line[end - 1] == ' '))
+		end--;
+	*value = line.substr(start, end - start);
+	return true;
+}
+
+size_t
+OnHeader(char *data, size_t size, size_t nitems, void *userdata) {
+	Transfer *t = static_cast<Transfer *>(userdata);
+	size_t n = size * nitems;
+	try {
+		std::string line(data, n), length;
+		HttpResponse &r = *t->resp;
+		/* A new status line (after a redirect or a 100 Continue) starts a new set of headers. */
+		if (line.compare(0, 5, "HTTP/") == 0) {
+			r.etag.clear();
+			r.content_type.clear();
+			r.last_modified.clear();
+			r.error_code.clear();
+			r.retry_after.clear();
+			r.content_length = -1;
+		} else if (HeaderIs(line, "Content-Length", &length)) {
+			r.content_length = strtoll(length.c_str(), nullptr, 10);
+		} else if (!HeaderIs(line, "ETag", &r.etag) && !HeaderIs(line, "Content-Type", &r.content_type) &&
+		           !HeaderIs(line, "Last-Modified", &r.last_modified) &&
+		           !HeaderIs(line, "x-ms-error-code", &r.error_code)) {
+			HeaderIs(line, "Retry-After", &r.retry_after);
+		}
+	} catch (...) {
+		return 0;
+	}
+	return n;
+}
+
+struct SlistFree {
+	void operator()(curl_slist *l) const noexcept {
+		curl_slist_free_all(l);
+	}
+};
+using Slist = std::unique_ptr<curl_slist, SlistFree>;
+
+void
+Append(Slist &list, const std::string &header) {
+	curl_slist *next = curl_slist_append(list.get(), header.c_str());
+	if (next == nullptr)
+		throw std::bad_alloc();
+	list.release();
+	list.reset(next);
+}
+
+/* Host and port of a URL, for messages (never the path or query). */
+std::string
+HostOf(const std::string &url) {
+	size_t start = url.find("://");
+	start = start == std::string::npos ? 0 : start + 3;
+	size_t end = url.find_first_of("/?#", start);
+	return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+enum class Outcome { kAnswered, kTransportError };
+
+/* One attempt. On a transport error, fills *curl_error and drops the handle. */
+Outcome
+PerformOnce(const core::RestRequest &req, HttpResponse &resp, CURLcode *curl_error) {
+	if (handle == nullptr) {
+		handle = curl_easy_init();
+		if (handle == nullptr)
+			throw Error(sqlstate::kOutOfMemory, "could not create an HTTP handle");
+	} else {
+		curl_easy_reset(handle);
+	}
+	Transfer t {&resp, &req.body, 0, static_cast<size_t>(guc_max_response_size), false};
+	Slist headers;
+	for (const core::HttpHeader &h : req.headers) {
+		/* curl sends Content-Length itself from CURLOPT_INFILESIZE_LARGE; the signed value is the same. */
+		if (strcasecmp(h.name.c_str(), "Content-Length") == 0)
+			continue;
+		Append(headers, h.name + ": " + h.value);
+	}
+	Append(headers, "Expect:"); /* no 100-continue round trip */
+
+	CURL *c = handle;
+	curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* never SIGALRM: Postgres owns its timers */
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, guc_allow_http ? "http,https" : "https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); /* send the path we signed, dot segments and all */
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(guc_connect_timeout_ms));
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(guc_request_timeout_ms));
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnWrite);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+	if (req.method == "HEAD") {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	} else if (req.method == "PUT") {
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, OnRead);
+		curl_easy_setopt(c, CURLOPT_READDATA, &t);
+		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+	} else if (req.method != "GET") {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+	}
+
+	CURLcode rc = curl_easy_perform(c);
+	/* The header list dies with this frame: detach it from the reused handle first. */
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+		return Outcome::kAnswered;
+	}
+	curl_easy_cleanup(handle);
+	handle = nullptr;
+	if (rc == CURLE_ABORTED_BY_CALLBACK)
+		throw Interrupted();
+	if (t.overflow)
+		throw Error("54000", "Azure answer exceeds the response size limit",
+		            "The limit is " + std::to_string(guc_max_response_size) + " bytes.",
+		            "Raise azure_blob.max_response_size.");
+	*curl_error = rc;
+	return Outcome::kTransportError;
+}
+
+bool
+Retryable(long status) {
+	return status == 500 || status == 503;
+}
+
+/* Sleeps ms milliseconds, waking for interrupts. */
+void
+Backoff(long ms) {
+	PgCall([&] {
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	});
+}
+
+} // namespace
+
+void
+InitHttp() {
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("could not initialize libcurl")));
+}
+
+HttpResponse
+Execute(const core::RestRequest &unsigned_req, const Account &acct) {
+	if (!acct.https && !guc_allow_http)
+		throw Error(sqlstate::kObjectNotInPrerequisiteState,
+		            "storage account \"" + acct.alias + "\" uses http, which is not allowed",
+		            "Plain http is meant for Azurite only.", "A superuser can SET azure_blob.allow_http = on.");
+	const std::string method = unsigned_req.method;
+	const std::string where = core::UrlForMessages(unsigned_req.url);
+	CURLcode curl_error = CURLE_OK;
+	for (int attempt = 0;; attempt++) {
+		core::RestRequest req = unsigned_req;
+		core::SignRequest(req, acct.account_name, acct.signer, static_cast<int64_t>(timestamptz_to_time_t(GetCurrentTimestamp())));
+		HttpResponse resp;
+		Outcome outcome = PerformOnce(req, resp, &curl_error);
+		PgCall([&] {
+			elog(DEBUG1, "azure_blob: %s %s -> %ld (attempt %d)", method.c_str(), where.c_str(),
+			     outcome == Outcome::kAnswered ? resp.status : -1L, attempt + 1);
+		});
+		if (outcome == Outcome::kAnswered && !Retryable(resp.status))
+			return resp;
+		if (attempt >= guc_max_retries) {
+			if (outcome == Outcome::kAnswered)
+				return resp;
+			if (curl_error == CURLE_OPERATION_TIMEDOUT)
+				throw Error(sqlstate::kConnectionFailure, "Azure Blob Storage at \"" + HostOf(where) + "\" did not answer in time",
+				            "No answer within azure_blob.request_timeout_ms (" + std::to_string(guc_request_timeout_ms) +
+				                " ms) after " + std::to_string(attempt + 1) + " attempts.");
+			throw Error(sqlstate::kConnectionFailure, "could not connect to Azure Blob Storage at \"" + HostOf(where) + "\"",
+			            std::string(curl_easy_strerror(curl_error)) + " after " + std::to_string(attempt + 1) +
+			                " attempts.");
+		}
+		/* 100 ms, 200 ms, 400 ms ...; a Retry-After of the service wins, within 10 s. */
+		long wait_ms = 100L << std::min(attempt, 6);
+		if (outcome == Outcome::kAnswered && !resp.retry_after.empty()) {
+			long seconds = strtol(resp.retry_after.c_str(), nullptr, 10);
+			if (seconds > 0)
+				wait_ms = std::min(seconds, 10L) * 1000L;
+		}
+		Backoff(wait_ms);
+	}
+}
+
+void
+ThrowAzureError(const HttpResponse &resp, const std::string &what) {
+	core::AzureError e = core::ParseAzureError(resp.body);
+	std::string code = !resp.error_code.empty() ? resp.error_code : e.code;
+	std::string detail = "Azure Blob Storage returned HTTP status " + std::to_string(resp.status);
+	detail += code.empty() ? "." : " (" + code + ").";
+	std::string hint;
+	if (resp.status == 403)
+		hint = "Check the account key and that the server's clock is right.";
+	else if (code == "ContainerNotFound")
+		hint = "Create the container with azure_container_create().";
+	throw Error(sqlstate::kExternalRoutineException, what, detail, hint);
+}
+
+} // namespace azure_blob

@@ -1,0 +1,41 @@
+/*-------------------------------------------------------------------------
+ * http.hpp
+ *	  The libcurl client behind the REST functions: one reused handle per
+ *	  backend, timeouts, cancellation, bounded retries, a response size cap.
+ *
+ * Call only inside Guard(): it throws Error, Interrupted and PgError.
+ *-------------------------------------------------------------------------
+ */
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "accounts.hpp"
+#include "core/rest.hpp"
+
+namespace azure_blob {
+
+struct HttpResponse {
+	long status = 0;
+	std::string body;
+	/* Response headers the functions use (empty if absent). */
+	std::string etag, content_type, last_modified, error_code, retry_after;
+	int64_t content_length = -1;
+};
+
+/* Curl's global state: once per process, from _PG_init. */
+void InitHttp();
+
+/*
+ * Signs req for acct (fresh x-ms-date on every attempt) and sends it,
+ * retrying transport failures and HTTP 500/503 up to azure_blob.max_retries
+ * times with backoff (Retry-After honoured).  Returns any HTTP answer;
+ * throws Error(08006) when no answer came, Interrupted on cancel.
+ */
+HttpResponse Execute(const core::RestRequest &req, const Account &acct);
+
+/* Throws Error(38000) for a non-2xx answer: what failed, with Azure's status and code in the detail. */
+[[noreturn]] void ThrowAzureError(const HttpResponse &resp, const std::string &what);
+
+} // namespace azure_blob
