@@ -17,7 +17,8 @@ fi
 # Debian packages: compiler and build tools, PostgreSQL 15 with server headers
 # (PGXS) and pg_virtualenv (postgresql-common), the libraries the extension
 # links (libcurl, OpenSSL, libxml2), the unit-test stack (GoogleTest, nlohmann
-# json for the vector files) and curl for the e2e suite.
+# json for the vector files), curl for the e2e suite, and Chromium with a font
+# for the browser test (test/browser, driven by playwright-core from npm).
 PACKAGES=(
 	build-essential
 	cmake
@@ -32,6 +33,8 @@ PACKAGES=(
 	libgtest-dev
 	nlohmann-json3-dev
 	curl
+	chromium
+	fonts-dejavu-core
 )
 # Node.js only if there is no node at all: machines here ship Node 20, which is
 # what Azurite 3.35.0 was verified with; Debian's nodejs must not replace it.
@@ -74,3 +77,20 @@ if [ ! -x "$AZ_DIR/node_modules/.bin/azurite-blob" ] || [ "$have" != "$want" ]; 
 else
 	echo "install-deps: azurite $have present"
 fi
+
+# npm packages of the browser test (playwright-core) and of the browser upload
+# example (pg), pinned by their package-lock.json: npm ci when missing or not
+# the pinned version.
+npm_ci_if_needed() {
+	local dir="$ROOT/$1" pkg=$2 want have
+	want="$(PKG_DIR="$dir" PKG="$pkg" node -p "require(process.env.PKG_DIR + '/package.json').dependencies[process.env.PKG]")"
+	have="$(PKG_DIR="$dir" PKG="$pkg" node -p "try { require(process.env.PKG_DIR + '/node_modules/' + process.env.PKG + '/package.json').version } catch (e) { '' }")"
+	if [ "$have" != "$want" ]; then
+		echo "install-deps: npm ci --prefix $1 ($pkg $want)"
+		npm ci --prefix "$dir" --no-audit --no-fund
+	else
+		echo "install-deps: $pkg $have present in $1"
+	fi
+}
+npm_ci_if_needed test/browser playwright-core
+npm_ci_if_needed examples/browser-upload pg
