@@ -289,7 +289,10 @@ ParseListBlobs(std::string_view xml) {
 				item.size = v;
 		}
 		item.content_type = Text(Child(props, "Content-Type"));
+		/* Listings give the ETag bare; the ETag header (and azure_blob_put) quote it. Use one form. */
 		item.etag = Text(Child(props, "Etag"));
+		if (!item.etag.empty() && item.etag.front() != '"')
+			item.etag = "\"" + item.etag + "\"";
 		if (auto t = ParseRfc1123(Text(Child(props, "Last-Modified")))) {
 			item.last_modified = *t;
 			item.has_last_modified = true;

@@ -134,16 +134,6 @@ FormatUuidV4(const unsigned char random_bytes[16]) {
 	return out;
 }
 
-std::string
-MakeUploadBlobName(const unsigned char random_bytes[16], std::string_view file_name) {
-	ValidateFileName(file_name);
-	std::string name = FormatUuidV4(random_bytes);
-	name.push_back('-');
-	name.append(file_name);
-	ValidateBlobName(name); /* the prefix counts towards the 1024-character limit */
-	return name;
-}
-
 void
 ValidateContentType(std::string_view ct) {
 	if (ct.empty())

@@ -16,9 +16,6 @@ namespace azure_blob::core {
 /* Lower-case 8-4-4-4-12 text of bytes with the version 4 and RFC 4122 variant bits set. */
 std::string FormatUuidV4(const unsigned char random_bytes[16]);
 
-/* "<uuid>-<file_name>", the guide's naming; validates file_name and the result. Throws Error(22023). */
-std::string MakeUploadBlobName(const unsigned char random_bytes[16], std::string_view file_name);
-
 /*
  * Upload names that prove who they were issued to, without storing anything:
  * "<uuid>-<file_name>" where the uuid's first 8 bytes are random and its last

@@ -29,26 +29,77 @@ TEST(FormatUuidV4, SetsVersionAndVariantBits) {
 	EXPECT_EQ(seq[8], 8);
 }
 
-TEST(MakeUploadBlobName, PrefixesUuid) {
-	unsigned char zeros[16] = {};
-	EXPECT_EQ(core::MakeUploadBlobName(zeros, "report.pdf"), "00000000-0000-4000-8000-000000000000-report.pdf");
-	EXPECT_EQ(core::MakeUploadBlobName(zeros, "r\xC3\xA9sum\xC3\xA9 final.txt"),
-	          "00000000-0000-4000-8000-000000000000-r\xC3\xA9sum\xC3\xA9 final.txt");
+/* A fixed secret and random part, so names are known answers of this implementation. */
+const core::HmacSha256 &
+Secret() {
+	static const core::HmacSha256 key(std::string(32, '\x42'));
+	return key;
+}
+const unsigned char kRandom[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+TEST(MakeIssuedUploadName, PrefixesUuidV4) {
+	std::string name = core::MakeIssuedUploadName(Secret(), "user_123", kRandom, "report.pdf");
+	ASSERT_EQ(name.size(), 37u + 10u);
+	/* Random part first (version nibble forced to 4), then the MAC with the variant bits. */
+	EXPECT_EQ(name.substr(0, 19), "01020304-0506-4708-");
+	EXPECT_TRUE(name[19] == '8' || name[19] == '9' || name[19] == 'a' || name[19] == 'b') << name;
+	EXPECT_EQ(name.substr(36), "-report.pdf");
+	/* Deterministic for the same inputs. */
+	EXPECT_EQ(core::MakeIssuedUploadName(Secret(), "user_123", kRandom, "report.pdf"), name);
 }
 
-TEST(MakeUploadBlobName, RejectsBadFileNames) {
-	unsigned char zeros[16] = {};
+TEST(MakeIssuedUploadName, MacBindsUserRandomAndFile) {
+	std::string base = core::MakeIssuedUploadName(Secret(), "user_123", kRandom, "a.txt");
+	unsigned char other_random[8] = {1, 2, 3, 4, 5, 6, 7, 9};
+	EXPECT_NE(core::MakeIssuedUploadName(Secret(), "user_124", kRandom, "a.txt").substr(19, 17), base.substr(19, 17));
+	EXPECT_NE(core::MakeIssuedUploadName(Secret(), "user_123", other_random, "a.txt").substr(19, 17),
+	          base.substr(19, 17));
+	EXPECT_NE(core::MakeIssuedUploadName(Secret(), "user_123", kRandom, "b.txt").substr(19, 17), base.substr(19, 17));
+	core::HmacSha256 other_secret(std::string(32, '\x43'));
+	EXPECT_NE(core::MakeIssuedUploadName(other_secret, "user_123", kRandom, "a.txt"), base);
+}
+
+TEST(IsIssuedUploadName, AcceptsOnlyWhatWasIssued) {
+	std::string name = core::MakeIssuedUploadName(Secret(), "user_123", kRandom, "r\xC3\xA9sum\xC3\xA9 #1.txt");
+	EXPECT_TRUE(core::IsIssuedUploadName(Secret(), "user_123", name));
+	EXPECT_FALSE(core::IsIssuedUploadName(Secret(), "user_12", name));
+	EXPECT_FALSE(core::IsIssuedUploadName(Secret(), "user_1234", name));
+	EXPECT_FALSE(core::IsIssuedUploadName(Secret(), "", name));
+	EXPECT_FALSE(core::IsIssuedUploadName(core::HmacSha256(std::string(32, '\x43')), "user_123", name));
+	/* Every single-character change to the uuid part is caught. */
+	for (size_t i = 0; i < 36; i++) {
+		if (name[i] == '-')
+			continue;
+		std::string altered = name;
+		altered[i] = name[i] == '0' ? '1' : '0';
+		EXPECT_FALSE(core::IsIssuedUploadName(Secret(), "user_123", altered)) << "position " << i;
+	}
+	/* So is another file name behind the same uuid, and upper-case hex. */
+	EXPECT_FALSE(core::IsIssuedUploadName(Secret(), "user_123", name.substr(0, 37) + "other.txt"));
+	std::string upper = name;
+	for (size_t i = 0; i < 36; i++)
+		upper[i] = static_cast<char>(toupper(static_cast<unsigned char>(upper[i])));
+	EXPECT_FALSE(core::IsIssuedUploadName(Secret(), "user_123", upper));
+}
+
+TEST(IsIssuedUploadName, RejectsMalformedNames) {
+	for (const char *bad : {"", "a.txt", "00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000000-",
+	                        "00000000-0000-4000-8000-000000000000x.txt", "0000000-00000-4000-8000-000000000000-a.txt",
+	                        "g0000000-0000-4000-8000-000000000000-a.txt"})
+		EXPECT_FALSE(core::IsIssuedUploadName(Secret(), "user_123", bad)) << bad;
+}
+
+TEST(MakeIssuedUploadName, RejectsBadFileNames) {
 	for (const char *bad : {"", "dir/file.txt", "dir\\file.txt", "file.", "..", "a\nb", "\xC3"}) {
 		SCOPED_TRACE(bad);
-		EXPECT_AZ_ERROR(core::MakeUploadBlobName(zeros, bad), "22023");
+		EXPECT_AZ_ERROR(core::MakeIssuedUploadName(Secret(), "u", kRandom, bad), "22023");
 	}
 }
 
-TEST(MakeUploadBlobName, PrefixCountsTowardsLengthLimit) {
-	unsigned char zeros[16] = {};
+TEST(MakeIssuedUploadName, PrefixCountsTowardsLengthLimit) {
 	/* 37 characters of "<uuid>-" leave 987 for the file name. */
-	EXPECT_EQ(core::MakeUploadBlobName(zeros, std::string(987, 'f')).size(), 1024u);
-	EXPECT_AZ_ERROR(core::MakeUploadBlobName(zeros, std::string(988, 'f')), "22023");
+	EXPECT_EQ(core::MakeIssuedUploadName(Secret(), "u", kRandom, std::string(987, 'f')).size(), 1024u);
+	EXPECT_AZ_ERROR(core::MakeIssuedUploadName(Secret(), "u", kRandom, std::string(988, 'f')), "22023");
 }
 
 TEST(ValidateContentType, Accepts) {
