@@ -7,9 +7,10 @@
 #   unit     cmake -S . -B build && cmake --build build -j2 && ctest --test-dir build
 #   regress  pg_virtualenv -v 15 make installcheck (pg_regress, offline)
 #   e2e      pg_virtualenv -v 15 test/azurite/e2e.sh (real Azurite on 127.0.0.1)
+#   browser  pg_virtualenv -v 15 test/browser/run.sh (headless Chromium + Azurite)
 # Counting: unit tests from ctest's summary line, pg_regress tests from its
-# per-test "ok"/"FAILED"/"failed" lines, e2e from its "N passed, M failed"
-# line. A stage that cannot run at all, or whose exit status contradicts its
+# per-test "ok"/"FAILED"/"failed" lines, e2e and browser from their "N passed,
+# M failed" lines. A stage that cannot run at all, or whose exit status contradicts its
 # counts, adds 1 failed. deps and build add only failures (they are not tests).
 # The last line is exactly "N passed, M failed" over all stages; exit status 0
 # only if M == 0.
@@ -179,6 +180,31 @@ else
 			note="summary says 0 failed, but exit $rc"
 		fi
 		record e2e "$passed" "$failed" "$note" $((SECONDS - t0))
+	fi
+fi
+
+# ---------------------------------------------------------------------------
+banner "browser: pg_virtualenv -v 15 test/browser/run.sh"
+t0=$SECONDS
+log="$LOG_DIR/browser.log"
+if [ "$BUILD_OK" != 1 ]; then
+	echo "skipped: the extension did not build and install"
+	record browser 0 1 "cannot run: build failed" $((SECONDS - t0))
+else
+	rc=0
+	run_logged "$log" pg_virtualenv -v 15 bash test/browser/run.sh || rc=$?
+	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+	if [ -z "$line" ]; then
+		record browser 0 1 "no summary line, exit $rc" $((SECONDS - t0))
+	else
+		passed="${line%% *}"
+		failed="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"$line")"
+		note="exit $rc; screenshots in build/browser/"
+		if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+			failed=1
+			note="summary says 0 failed, but exit $rc"
+		fi
+		record browser "$passed" "$failed" "$note" $((SECONDS - t0))
 	fi
 fi
 
