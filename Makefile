@@ -18,6 +18,9 @@ ifeq ($(CI),true)
 PG_CXXFLAGS += -Werror
 endif
 
+# Track header dependencies (.deps/), so a header change rebuilds what includes it.
+override autodepend = yes
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

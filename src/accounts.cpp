@@ -260,9 +260,9 @@ AccountCacheGeneration() {
 	return cache->generation;
 }
 
-std::string
-ResolveAccountAlias(const char *alias) {
-	if (alias != nullptr)
+std::string_view
+ResolveAccountAlias(std::string_view alias) {
+	if (!alias.empty())
 		return alias;
 	if (guc_default_account == nullptr || guc_default_account[0] == '\0')
 		throw Error(sqlstate::kObjectNotInPrerequisiteState, "no storage account given and no default account set",
@@ -270,13 +270,25 @@ ResolveAccountAlias(const char *alias) {
 	return guc_default_account;
 }
 
+std::string_view
+ResolveAccountAlias(const char *alias) {
+	return ResolveAccountAlias(alias ? std::string_view(alias) : std::string_view());
+}
+
 const Account &
-GetAccount(const std::string &alias) {
+GetAccount(std::string_view alias) {
 	EnsureLoaded();
-	auto it = cache->accounts.find(alias);
+	/* Signing loops ask for the same account again and again: remember the last answer. */
+	static const Account *last = nullptr;
+	static uint64_t last_generation = 0;
+	if (last != nullptr && last_generation == cache->generation && last->alias == alias)
+		return *last;
+	auto it = cache->accounts.find(std::string(alias));
 	if (it == cache->accounts.end())
-		throw Error(sqlstate::kUndefinedObject, "storage account \"" + alias + "\" does not exist", {},
+		throw Error(sqlstate::kUndefinedObject, "storage account \"" + std::string(alias) + "\" does not exist", {},
 		            "Add it with azure_account_add(), or check azure_blob.default_account.");
+	last = &it->second;
+	last_generation = cache->generation;
 	return it->second;
 }
 

@@ -15,6 +15,7 @@ extern "C" {
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/connection_string.hpp"
 #include "core/hmac.hpp"
@@ -37,10 +38,11 @@ void InitAccountCache();
 uint64_t AccountCacheGeneration();
 
 /* The alias to use: alias itself, else azure_blob.default_account; throws 55000 if both are empty. */
-std::string ResolveAccountAlias(const char *alias);
+std::string_view ResolveAccountAlias(const char *alias);
+std::string_view ResolveAccountAlias(std::string_view alias); /* empty view = not given */
 
 /* The cached account; throws Error(42704) if no such alias is configured. */
-const Account &GetAccount(const std::string &alias);
+const Account &GetAccount(std::string_view alias);
 
 /* Key of the MAC in issued upload names (per database, owner-only). */
 const core::HmacSha256 &UploadNameKey();

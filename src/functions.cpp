@@ -128,32 +128,24 @@ ExpiryFromInterval(FunctionCallInfo fcinfo, int n) {
 	return ToUnixSeconds(expiry, "URL expiry time");
 }
 
-/* Converts UTF-8 from the core back to the database encoding, as a text datum. */
-static text *
-Utf8ToText(const std::string &s) {
-	return PgCall([&] {
-		char *server = pg_any_to_server(s.data(), static_cast<int>(s.size()), PG_UTF8);
-		return cstring_to_text(server);
-	});
-}
-
 /*
  * C++ half: signing.
  */
 
-/* Arguments of the two raw signers, already read on the Postgres side. */
+/*
+ * Arguments of the signers, read on the Postgres side.  Views point into the
+ * argument datums (or their UTF-8 conversions), which outlive the call; an
+ * empty view means "not given" (empty strings were refused already).
+ */
 struct SasArgs {
 	core::SasResource resource = core::SasResource::kBlob;
-	const char *blob = nullptr;
-	const char *permissions = nullptr;
+	std::string_view blob, permissions;
 	bool has_expiry = false;
 	int64 expiry = 0;
 	bool has_start = false;
 	int64 start = 0;
-	const char *container = nullptr, *account = nullptr, *protocol = nullptr, *ip_range = nullptr;
-	const char *content_type = nullptr, *content_disposition = nullptr, *cache_control = nullptr;
-	const char *content_encoding = nullptr, *content_language = nullptr, *identifier = nullptr,
-	           *encryption_scope = nullptr;
+	std::string_view container, account, protocol, ip_range, content_type, content_disposition, cache_control,
+	    content_encoding, content_language, identifier, encryption_scope;
 };
 
 /* Account aliases: 1 to 63 letters, digits, "_", "-" or ".". */
@@ -176,10 +168,9 @@ Str(const char *s) {
 	return s ? std::string(s) : std::string();
 }
 
-/* Container to use: the given one, else the account's default (55000 if it has none). */
-std::string
-ResolveContainer(const Account &acct, const char *container) {
-	if (container != nullptr)
+static std::string_view
+ContainerOf(const Account &acct, std::string_view container) {
+	if (!container.empty())
 		return container;
 	if (acct.default_container.empty())
 		throw Error(sqlstate::kObjectNotInPrerequisiteState,
@@ -188,52 +179,103 @@ ResolveContainer(const Account &acct, const char *container) {
 	return acct.default_container;
 }
 
-/* Signs a service SAS and returns the full URL. */
+/* Container to use: the given one, else the account's default (55000 if it has none). */
+std::string
+ResolveContainer(const Account &acct, const char *container) {
+	return std::string(ContainerOf(acct, container ? std::string_view(container) : std::string_view()));
+}
+
+/*
+ * Appends the signed URL to out.  This is the hot path of every signer:
+ * no allocation once the buffers have grown, no locale, no printf.
+ */
+static void
+AppendServiceUrl(std::string &out, const SasArgs &a) {
+	/* Reused across calls; allocated once, never freed (no exit-time destructors). */
+	static std::string *const scratch = new std::string();
+	const Account &acct = GetAccount(ResolveAccountAlias(a.account));
+	core::ServiceSasView v;
+	v.version = guc_sas_version;
+	v.resource = a.resource;
+	v.account_name = acct.account_name;
+	v.container = ContainerOf(acct, a.container);
+	v.blob = a.blob;
+	v.permissions = a.permissions;
+	char start[20], expiry[20];
+	if (a.has_start) {
+		core::WriteIso8601(start, a.start);
+		v.start = std::string_view(start, sizeof(start));
+	}
+	if (a.has_expiry) {
+		core::WriteIso8601(expiry, a.expiry);
+		v.expiry = std::string_view(expiry, sizeof(expiry));
+	}
+	v.ip_range = a.ip_range;
+	/* Service default is "https,http"; we say it outright, and never allow plain http to a https endpoint. */
+	v.protocol = !a.protocol.empty() ? a.protocol : (acct.https ? "https" : "https,http");
+	v.identifier = a.identifier;
+	v.encryption_scope = a.encryption_scope;
+	v.cache_control = a.cache_control;
+	v.content_disposition = a.content_disposition;
+	v.content_encoding = a.content_encoding;
+	v.content_language = a.content_language;
+	v.content_type = a.content_type;
+	out.append(acct.blob_endpoint);
+	out.push_back('/');
+	out.append(v.container);
+	if (!v.blob.empty()) {
+		out.push_back('/');
+		core::AppendBlobPath(out, v.blob);
+	}
+	out.push_back('?');
+	core::AppendServiceSasToken(out, *scratch, v, acct.signer);
+}
+
 static std::string
 SignServiceUrl(const SasArgs &a) {
-	const Account &acct = GetAccount(ResolveAccountAlias(a.account));
-	core::ServiceSasParams p;
-	p.version = guc_sas_version;
-	p.resource = a.resource;
-	p.account_name = acct.account_name;
-	p.container = ResolveContainer(acct, a.container);
-	p.blob = Str(a.blob);
-	p.permissions = Str(a.permissions);
-	if (a.has_start)
-		p.start = core::FormatIso8601(a.start);
-	if (a.has_expiry)
-		p.expiry = core::FormatIso8601(a.expiry);
-	p.ip_range = Str(a.ip_range);
-	/* Service default is "https,http"; we say it outright, and never allow plain http to a https endpoint. */
-	p.protocol = a.protocol ? a.protocol : (acct.https ? "https" : "https,http");
-	p.identifier = Str(a.identifier);
-	p.encryption_scope = Str(a.encryption_scope);
-	p.cache_control = Str(a.cache_control);
-	p.content_disposition = Str(a.content_disposition);
-	p.content_encoding = Str(a.content_encoding);
-	p.content_language = Str(a.content_language);
-	p.content_type = Str(a.content_type);
-	core::SasResult r = core::BuildServiceSas(p, acct.signer);
-	std::string url = p.blob.empty() ? core::ContainerUrl(acct.blob_endpoint, p.container)
-	                                 : core::BlobUrl(acct.blob_endpoint, p.container, p.blob);
-	url.push_back('?');
-	url.append(r.token);
+	std::string url;
+	AppendServiceUrl(url, a);
 	return url;
+}
+
+/* An optional text argument as a UTF-8 view: empty if NULL; an empty string is 22023. */
+static std::string_view
+OptionalView(FunctionCallInfo fcinfo, int n, const char *what) {
+	if (PG_ARGISNULL(n))
+		return {};
+	text *t = PG_GETARG_TEXT_PP(n);
+	size_t len = VARSIZE_ANY_EXHDR(t);
+	if (len == 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s must not be empty", what),
+		                errhint("Pass NULL to leave it out.")));
+	if (GetDatabaseEncoding() == PG_UTF8)
+		return std::string_view(VARDATA_ANY(t), len); /* no copy: already UTF-8 */
+	return TextToUtf8(t);
+}
+
+static std::string_view
+RequiredView(FunctionCallInfo fcinfo, int n, const char *what) {
+	if (PG_ARGISNULL(n))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", what)));
+	text *t = PG_GETARG_TEXT_PP(n);
+	if (GetDatabaseEncoding() == PG_UTF8)
+		return std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	return TextToUtf8(t);
 }
 
 /* Reads the options shared by both raw signers, starting at argument first_option (protocol). */
 static void
 ReadSasOptions(FunctionCallInfo fcinfo, int first_option, SasArgs &a) {
 	int i = first_option;
-	a.protocol = OptionalArg(fcinfo, i++, "protocol");
-	a.ip_range = OptionalArg(fcinfo, i++, "IP range");
-	a.content_type = OptionalArg(fcinfo, i++, "content type");
-	a.content_disposition = OptionalArg(fcinfo, i++, "content disposition");
-	a.cache_control = OptionalArg(fcinfo, i++, "cache control");
-	a.content_encoding = OptionalArg(fcinfo, i++, "content encoding");
-	a.content_language = OptionalArg(fcinfo, i++, "content language");
-	a.identifier = OptionalArg(fcinfo, i++, "stored access policy identifier");
-	a.encryption_scope = OptionalArg(fcinfo, i++, "encryption scope");
+	a.protocol = OptionalView(fcinfo, i++, "protocol");
+	a.ip_range = OptionalView(fcinfo, i++, "IP range");
+	a.content_type = OptionalView(fcinfo, i++, "content type");
+	a.content_disposition = OptionalView(fcinfo, i++, "content disposition");
+	a.cache_control = OptionalView(fcinfo, i++, "cache control");
+	a.content_encoding = OptionalView(fcinfo, i++, "content encoding");
+	a.content_language = OptionalView(fcinfo, i++, "content language");
+	a.identifier = OptionalView(fcinfo, i++, "stored access policy identifier");
+	a.encryption_scope = OptionalView(fcinfo, i++, "encryption scope");
 }
 
 static void
@@ -248,13 +290,16 @@ ReadSasTimes(FunctionCallInfo fcinfo, int expiry_arg, SasArgs &a) {
 	}
 }
 
+/* Signs and returns the URL as text: the only allocation is the result. */
 static Datum
 ReturnUrl(const SasArgs &a) {
-	text *url = Guard([&] {
-		std::string s = SignServiceUrl(a);
-		return PgCall([&] { return cstring_to_text_with_len(s.data(), static_cast<int>(s.size())); });
+	static std::string *const url = new std::string();
+	text *result = Guard([&] {
+		url->clear();
+		AppendServiceUrl(*url, a);
+		return PgCall([&] { return cstring_to_text_with_len(url->data(), static_cast<int>(url->size())); });
 	});
-	PG_RETURN_TEXT_P(url);
+	PG_RETURN_TEXT_P(result);
 }
 
 /* SPI plan of the visibility lookup behind azure_generate_read_sas, kept per backend. */
@@ -273,11 +318,11 @@ Datum
 azure_blob_sas_url(PG_FUNCTION_ARGS) {
 	SasArgs a;
 	a.resource = core::SasResource::kBlob;
-	a.blob = RequiredArg(fcinfo, 0, "blob name");
-	a.permissions = OptionalArg(fcinfo, 1, "permissions");
+	a.blob = RequiredView(fcinfo, 0, "blob name");
+	a.permissions = OptionalView(fcinfo, 1, "permissions");
 	ReadSasTimes(fcinfo, 2, a);
-	a.container = OptionalArg(fcinfo, 4, "container");
-	a.account = OptionalArg(fcinfo, 5, "account");
+	a.container = OptionalView(fcinfo, 4, "container");
+	a.account = OptionalView(fcinfo, 5, "account");
 	ReadSasOptions(fcinfo, 6, a);
 	return ReturnUrl(a);
 }
@@ -288,10 +333,10 @@ Datum
 azure_container_sas_url(PG_FUNCTION_ARGS) {
 	SasArgs a;
 	a.resource = core::SasResource::kContainer;
-	a.permissions = OptionalArg(fcinfo, 0, "permissions");
+	a.permissions = OptionalView(fcinfo, 0, "permissions");
 	ReadSasTimes(fcinfo, 1, a);
-	a.container = OptionalArg(fcinfo, 3, "container");
-	a.account = OptionalArg(fcinfo, 4, "account");
+	a.container = OptionalView(fcinfo, 3, "container");
+	a.account = OptionalView(fcinfo, 4, "account");
 	ReadSasOptions(fcinfo, 5, a);
 	return ReturnUrl(a);
 }
@@ -301,38 +346,51 @@ PG_FUNCTION_INFO_V1(azure_generate_upload_sas);
 Datum
 azure_generate_upload_sas(PG_FUNCTION_ARGS) {
 	const char *file_name = RequiredArg(fcinfo, 0, "file name");
-	const char *content_type = RequiredArg(fcinfo, 1, "content type");
+	std::string_view content_type = RequiredView(fcinfo, 1, "content type");
 	int64 expiry = ExpiryFromInterval(fcinfo, 2);
-	unsigned char random_bytes[8];
-	if (!pg_strong_random(random_bytes, sizeof(random_bytes)))
-		ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("could not generate random bytes for a blob name")));
 	const char *user_id = CurrentUserIdUtf8();
+	/* The result row's descriptor: the executor's expected one when it has it, sparing a catalog lookup. */
+	ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+	InitMaterializedSRF(fcinfo, rsinfo != nullptr && rsinfo->expectedDesc != nullptr ? MAT_SRF_USE_EXPECTED_DESC : 0);
 
 	Guard([&] {
+		static std::string *const url = new std::string();
+		static core::NonceSource *nonces = nullptr;
+		if (nonces == nullptr) {
+			uint64_t seed = 0;
+			const bool ok = PgCall([&] { return pg_strong_random(&seed, sizeof(seed)); });
+			if (!ok)
+				throw Error(sqlstate::kInternalError, "could not generate random bytes for blob names");
+			nonces = new core::NonceSource(seed);
+		}
+		unsigned char random_bytes[8];
+		nonces->Next(random_bytes);
 		core::ValidateContentType(content_type);
 		/* The name itself proves whom it was issued to: nothing is written (DESIGN.md §7). */
-		std::string blob = core::MakeIssuedUploadName(UploadNameKey(), user_id, random_bytes, file_name);
-		const Account &acct = GetAccount(ResolveAccountAlias(nullptr));
+		const std::string blob = core::MakeIssuedUploadName(UploadNameKey(), user_id, random_bytes, file_name);
 		SasArgs a;
 		a.resource = core::SasResource::kBlob;
-		a.blob = blob.c_str();
+		a.blob = blob;
 		/* "c" alone: the URL can create the blob but not overwrite one that exists (spec §8.2). */
 		a.permissions = "c";
 		a.has_expiry = true;
 		a.expiry = expiry;
-		a.account = acct.alias.c_str();
 		a.content_type = content_type;
-		std::string sas_url = SignServiceUrl(a);
-		std::string file_url = core::BlobUrl(acct.blob_endpoint, ResolveContainer(acct, nullptr), blob);
-		text *blob_text = Utf8ToText(blob);
+		url->clear();
+		AppendServiceUrl(*url, a);
+		/* The file URL is the signed URL without its query. */
+		const size_t file_url_len = url->find('?');
 		PgCall([&] {
-			Datum values[4] = {PointerGetDatum(cstring_to_text_with_len(sas_url.data(), static_cast<int>(sas_url.size()))),
-			                   PointerGetDatum(blob_text),
-			                   PointerGetDatum(cstring_to_text_with_len(file_url.data(), static_cast<int>(file_url.size()))),
-			                   TimestampTzGetDatum(FromUnixSeconds(expiry))};
+			Datum values[4];
 			bool nulls[4] = {false, false, false, false};
-			InitMaterializedSRF(fcinfo, 0);
-			ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+			values[0] = PointerGetDatum(cstring_to_text_with_len(url->data(), static_cast<int>(url->size())));
+			if (GetDatabaseEncoding() == PG_UTF8)
+				values[1] = PointerGetDatum(cstring_to_text_with_len(blob.data(), static_cast<int>(blob.size())));
+			else
+				values[1] = PointerGetDatum(
+				    cstring_to_text(pg_any_to_server(blob.data(), static_cast<int>(blob.size()), PG_UTF8)));
+			values[2] = PointerGetDatum(cstring_to_text_with_len(url->data(), static_cast<int>(file_url_len)));
+			values[3] = TimestampTzGetDatum(FromUnixSeconds(expiry));
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		});
 	});

@@ -154,7 +154,7 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 
 	Completed done = Guard([&] {
 		core::ValidateBlobName(blob);
-		const std::string default_alias = ResolveAccountAlias(nullptr);
+		const std::string default_alias(ResolveAccountAlias(nullptr));
 		const std::string alias = account ? std::string(account) : default_alias;
 		const Account &acct = GetAccount(alias);
 		std::string cont;

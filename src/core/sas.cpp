@@ -159,11 +159,12 @@ Line(std::string &s, std::string_view field) {
 	s.push_back('\n');
 }
 
+/* Appends "&name=value" (no "&" for the token's first pair, which starts at token_start). */
 void
-Param(std::string &token, const char *name, std::string_view value) {
+Param(std::string &token, size_t token_start, const char *name, std::string_view value) {
 	if (value.empty())
 		return;
-	if (!token.empty())
+	if (token.size() > token_start)
 		token.push_back('&');
 	token.append(name);
 	token.push_back('=');
@@ -185,19 +186,22 @@ ResourceCode(SasResource r) {
 	return "b";
 }
 
-std::string
-CanonicalResource(const ServiceSasParams &p) {
-	std::string s = "/blob/" + p.account_name + "/" + p.container;
+void
+AppendCanonicalResourceLine(std::string &s, const ServiceSasView &p) {
+	s.append("/blob/");
+	s.append(p.account_name);
+	s.push_back('/');
+	s.append(p.container);
 	if (p.resource != SasResource::kContainer) {
 		s.push_back('/');
 		s.append(p.blob);
 	}
-	return s;
+	s.push_back('\n');
 }
 
 /* Checks shared by service and user delegation SAS; returns the normalised permissions. */
 std::string
-ValidateServiceFields(const ServiceSasParams &p, bool allow_policy) {
+ValidateServiceFields(const ServiceSasView &p, bool allow_policy) {
 	ValidateSasVersion(p.version);
 	ValidateAccountName(p.account_name);
 	ValidateContainerName(p.container);
@@ -238,7 +242,7 @@ ValidateServiceFields(const ServiceSasParams &p, bool allow_policy) {
 	if (!p.encryption_scope.empty()) {
 		if (p.version < std::string_view("2020-12-06"))
 			ThrowInvalid("an encryption scope needs service version 2020-12-06 or later",
-			             "The SAS version is " + p.version + ".", "Set azure_blob.sas_version.");
+			             "The SAS version is " + std::string(p.version) + ".", "Set azure_blob.sas_version.");
 		CheckIdentifierLike(p.encryption_scope, "encryption scope", 63);
 	}
 	CheckFieldText(p.cache_control, "cache control override", 1024);
@@ -253,7 +257,7 @@ ValidateServiceFields(const ServiceSasParams &p, bool allow_policy) {
 }
 
 void
-AppendOverrideLines(std::string &s, const ServiceSasParams &p) {
+AppendOverrideLines(std::string &s, const ServiceSasView &p) {
 	Line(s, p.cache_control);
 	Line(s, p.content_disposition);
 	Line(s, p.content_encoding);
@@ -262,18 +266,26 @@ AppendOverrideLines(std::string &s, const ServiceSasParams &p) {
 }
 
 void
-AppendOverrideParams(std::string &token, const ServiceSasParams &p) {
-	Param(token, "rscc", p.cache_control);
-	Param(token, "rscd", p.content_disposition);
-	Param(token, "rsce", p.content_encoding);
-	Param(token, "rscl", p.content_language);
-	Param(token, "rsct", p.content_type);
+AppendOverrideParams(std::string &token, size_t start, const ServiceSasView &p) {
+	Param(token, start, "rscc", p.cache_control);
+	Param(token, start, "rscd", p.content_disposition);
+	Param(token, start, "rsce", p.content_encoding);
+	Param(token, start, "rscl", p.content_language);
+	Param(token, start, "rsct", p.content_type);
+}
+
+/* Appends "&sig=" and the encoded signature of string_to_sign. */
+void
+AppendSignature(std::string &token, size_t start, std::string_view string_to_sign, const HmacSha256 &key) {
+	char b64[kSignatureBase64Len + 1];
+	key.SignBase64To(string_to_sign, b64);
+	Param(token, start, "sig", std::string_view(b64, kSignatureBase64Len));
 }
 
 void
 Finish(SasResult &r, const HmacSha256 &key) {
 	r.signature = key.SignBase64(r.string_to_sign);
-	Param(r.token, "sig", r.signature);
+	Param(r.token, 0, "sig", r.signature);
 }
 
 } // namespace
@@ -312,18 +324,40 @@ NormalizeServicePermissions(SasResource resource, std::string_view letters, std:
 	return NormalizeLetters(kBlobLetters, letters, version, "blob permission");
 }
 
-SasResult
-BuildServiceSas(const ServiceSasParams &p, const HmacSha256 &key) {
+ServiceSasView
+View(const ServiceSasParams &p) {
+	ServiceSasView v;
+	v.version = p.version;
+	v.resource = p.resource;
+	v.account_name = p.account_name;
+	v.container = p.container;
+	v.blob = p.blob;
+	v.permissions = p.permissions;
+	v.start = p.start;
+	v.expiry = p.expiry;
+	v.ip_range = p.ip_range;
+	v.protocol = p.protocol;
+	v.identifier = p.identifier;
+	v.encryption_scope = p.encryption_scope;
+	v.snapshot = p.snapshot;
+	v.cache_control = p.cache_control;
+	v.content_disposition = p.content_disposition;
+	v.content_encoding = p.content_encoding;
+	v.content_language = p.content_language;
+	v.content_type = p.content_type;
+	return v;
+}
+
+void
+AppendServiceSasToken(std::string &out, std::string &s, const ServiceSasView &p, const HmacSha256 &key) {
 	const std::string sp = ValidateServiceFields(p, true);
 	const bool has_sr = p.version >= std::string_view("2018-11-09");
 	const bool has_ses = p.version >= std::string_view("2020-12-06");
-	SasResult r;
-	std::string &s = r.string_to_sign;
-	s.reserve(256);
+	s.clear();
 	Line(s, sp);
 	Line(s, p.start);
 	Line(s, p.expiry);
-	Line(s, CanonicalResource(p));
+	AppendCanonicalResourceLine(s, p);
 	Line(s, p.identifier);
 	Line(s, p.ip_range);
 	Line(s, p.protocol);
@@ -336,19 +370,27 @@ BuildServiceSas(const ServiceSasParams &p, const HmacSha256 &key) {
 		Line(s, p.encryption_scope);
 	AppendOverrideLines(s, p);
 
-	std::string &t = r.token;
-	Param(t, "sv", p.version);
-	Param(t, "spr", p.protocol);
-	Param(t, "st", p.start);
-	Param(t, "se", p.expiry);
-	Param(t, "sip", p.ip_range);
-	Param(t, "si", p.identifier);
-	Param(t, "ses", p.encryption_scope);
+	const size_t t = out.size();
+	Param(out, t, "sv", p.version);
+	Param(out, t, "spr", p.protocol);
+	Param(out, t, "st", p.start);
+	Param(out, t, "se", p.expiry);
+	Param(out, t, "sip", p.ip_range);
+	Param(out, t, "si", p.identifier);
+	Param(out, t, "ses", p.encryption_scope);
 	if (has_sr)
-		Param(t, "sr", ResourceCode(p.resource));
-	Param(t, "sp", sp);
-	AppendOverrideParams(t, p);
-	Finish(r, key);
+		Param(out, t, "sr", ResourceCode(p.resource));
+	Param(out, t, "sp", sp);
+	AppendOverrideParams(out, t, p);
+	AppendSignature(out, t, s, key);
+}
+
+SasResult
+BuildServiceSas(const ServiceSasParams &p, const HmacSha256 &key) {
+	SasResult r;
+	AppendServiceSasToken(r.token, r.string_to_sign, View(p), key);
+	const size_t sig = r.token.rfind("sig=");
+	r.signature = PercentDecode(std::string_view(r.token).substr(sig + 4), false);
 	return r;
 }
 
@@ -391,22 +433,23 @@ BuildAccountSas(const AccountSasParams &p, const HmacSha256 &key) {
 		Line(s, p.encryption_scope);
 
 	std::string &t = r.token;
-	Param(t, "sv", p.version);
-	Param(t, "ss", ss);
-	Param(t, "srt", srt);
-	Param(t, "spr", p.protocol);
-	Param(t, "st", p.start);
-	Param(t, "se", p.expiry);
-	Param(t, "sip", p.ip_range);
-	Param(t, "ses", p.encryption_scope);
-	Param(t, "sp", sp);
+	Param(t, 0, "sv", p.version);
+	Param(t, 0, "ss", ss);
+	Param(t, 0, "srt", srt);
+	Param(t, 0, "spr", p.protocol);
+	Param(t, 0, "st", p.start);
+	Param(t, 0, "se", p.expiry);
+	Param(t, 0, "sip", p.ip_range);
+	Param(t, 0, "ses", p.encryption_scope);
+	Param(t, 0, "sp", sp);
 	Finish(r, key);
 	return r;
 }
 
 SasResult
 BuildUserDelegationSas(const UserDelegationSasParams &u, const UserDelegationKey &k) {
-	const ServiceSasParams &p = u.base;
+	const ServiceSasView p = View(u.base);
+	const ServiceSasView &pv = p;
 	if (p.version < std::string_view("2018-11-09"))
 		ThrowInvalid("a user delegation SAS needs service version 2018-11-09 or later");
 	if (!p.identifier.empty())
@@ -425,7 +468,7 @@ BuildUserDelegationSas(const UserDelegationSasParams &u, const UserDelegationKey
 	Line(s, sp);
 	Line(s, p.start);
 	Line(s, p.expiry);
-	Line(s, CanonicalResource(p));
+	AppendCanonicalResourceLine(s, p);
 	Line(s, k.object_id);
 	Line(s, k.tenant_id);
 	Line(s, k.start);
@@ -464,27 +507,27 @@ BuildUserDelegationSas(const UserDelegationSasParams &u, const UserDelegationKey
 	AppendOverrideLines(s, p);
 
 	std::string &t = r.token;
-	Param(t, "sv", p.version);
-	Param(t, "spr", p.protocol);
-	Param(t, "st", p.start);
-	Param(t, "se", p.expiry);
-	Param(t, "sip", p.ip_range);
-	Param(t, "ses", p.encryption_scope);
-	Param(t, "skoid", k.object_id);
-	Param(t, "sktid", k.tenant_id);
-	Param(t, "skt", k.start);
-	Param(t, "ske", k.expiry);
-	Param(t, "sks", k.service);
-	Param(t, "skv", k.version);
-	Param(t, "sr", ResourceCode(p.resource));
-	Param(t, "sp", sp);
-	AppendOverrideParams(t, p);
-	Param(t, "saoid", u.preauthorized_agent_object_id);
-	Param(t, "scid", u.correlation_id);
-	Param(t, "sduoid", u.delegated_user_object_id);
-	Param(t, "skdutid", k.delegated_user_tenant_id);
-	Param(t, "srh", srh_names);
-	Param(t, "srq", srq_names);
+	Param(t, 0, "sv", p.version);
+	Param(t, 0, "spr", p.protocol);
+	Param(t, 0, "st", p.start);
+	Param(t, 0, "se", p.expiry);
+	Param(t, 0, "sip", p.ip_range);
+	Param(t, 0, "ses", p.encryption_scope);
+	Param(t, 0, "skoid", k.object_id);
+	Param(t, 0, "sktid", k.tenant_id);
+	Param(t, 0, "skt", k.start);
+	Param(t, 0, "ske", k.expiry);
+	Param(t, 0, "sks", k.service);
+	Param(t, 0, "skv", k.version);
+	Param(t, 0, "sr", ResourceCode(p.resource));
+	Param(t, 0, "sp", sp);
+	AppendOverrideParams(t, 0, pv);
+	Param(t, 0, "saoid", u.preauthorized_agent_object_id);
+	Param(t, 0, "scid", u.correlation_id);
+	Param(t, 0, "sduoid", u.delegated_user_object_id);
+	Param(t, 0, "skdutid", k.delegated_user_tenant_id);
+	Param(t, 0, "srh", srh_names);
+	Param(t, 0, "srq", srq_names);
 	HmacSha256 key = HmacSha256::FromBase64(k.value);
 	Finish(r, key);
 	return r;

@@ -41,6 +41,19 @@ struct ServiceSasParams {
 	std::string cache_control, content_disposition, content_encoding, content_language, content_type;
 };
 
+/*
+ * The same fields as views, for the hot path: the caller owns the bytes.
+ * Built from ServiceSasParams by View(), or directly by the SQL glue.
+ */
+struct ServiceSasView {
+	std::string_view version;
+	SasResource resource = SasResource::kBlob;
+	std::string_view account_name, container, blob, permissions, start, expiry, ip_range, protocol, identifier,
+	    encryption_scope, snapshot;
+	std::string_view cache_control, content_disposition, content_encoding, content_language, content_type;
+};
+ServiceSasView View(const ServiceSasParams &p);
+
 struct SasResult {
 	std::string string_to_sign;
 	std::string signature; /* Base64 */
@@ -58,6 +71,13 @@ std::string NormalizeServicePermissions(SasResource resource, std::string_view l
 
 /* Validates every field (spec §2), then signs. Throws Error(22023 / 22004). */
 SasResult BuildServiceSas(const ServiceSasParams &p, const HmacSha256 &key);
+
+/*
+ * The hot path of BuildServiceSas: validates, writes the string-to-sign into
+ * scratch, and appends the token (no leading "?") to out.  Both buffers are
+ * the caller's, so a loop of signatures reuses their memory.
+ */
+void AppendServiceSasToken(std::string &out, std::string &scratch, const ServiceSasView &v, const HmacSha256 &key);
 
 /* Checks "a.b.c.d" or "a.b.c.d-e.f.g.h" (start <= end). Throws Error(22023). */
 void ValidateIpRange(std::string_view range);

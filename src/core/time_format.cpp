@@ -59,23 +59,39 @@ Put(std::string &out, unsigned v, int width) {
 	out.append(buf, static_cast<size_t>(width));
 }
 
+char *
+Digits(char *p, unsigned v, int width) {
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = static_cast<char>('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
 } // namespace
 
 void
-AppendIso8601(std::string &out, int64_t unix_seconds) {
+WriteIso8601(char out[20], int64_t unix_seconds) {
 	Civil c = ToCivil(unix_seconds);
-	Put(out, static_cast<unsigned>(c.year), 4);
-	out.push_back('-');
-	Put(out, c.month, 2);
-	out.push_back('-');
-	Put(out, c.day, 2);
-	out.push_back('T');
-	Put(out, c.hour, 2);
-	out.push_back(':');
-	Put(out, c.minute, 2);
-	out.push_back(':');
-	Put(out, c.second, 2);
-	out.push_back('Z');
+	char *p = Digits(out, static_cast<unsigned>(c.year), 4);
+	*p++ = '-';
+	p = Digits(p, c.month, 2);
+	*p++ = '-';
+	p = Digits(p, c.day, 2);
+	*p++ = 'T';
+	p = Digits(p, c.hour, 2);
+	*p++ = ':';
+	p = Digits(p, c.minute, 2);
+	*p++ = ':';
+	p = Digits(p, c.second, 2);
+	*p = 'Z';
+}
+
+void
+AppendIso8601(std::string &out, int64_t unix_seconds) {
+	char buf[20];
+	WriteIso8601(buf, unix_seconds);
+	out.append(buf, sizeof(buf));
 }
 
 std::string

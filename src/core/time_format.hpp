@@ -18,6 +18,8 @@ inline constexpr int64_t kMaxUnixSeconds = 253402300799LL;
 std::string FormatIso8601(int64_t unix_seconds);
 /* Appends the same 20 characters to out. */
 void AppendIso8601(std::string &out, int64_t unix_seconds);
+/* Writes the same 20 characters to out (no NUL). */
+void WriteIso8601(char out[20], int64_t unix_seconds);
 
 /* RFC 1123 with English names: "Mon, 01 Jan 2024 00:00:00 GMT". */
 std::string FormatRfc1123(int64_t unix_seconds);

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/encoding.hpp"
 #include "core/names.hpp"
 #include "core/no_postgres.hpp"
 
@@ -51,7 +52,9 @@ IssuedUuidBytes(const HmacSha256 &secret, std::string_view user, const unsigned 
 	memcpy(out, r, 8);
 	out[6] = static_cast<unsigned char>((out[6] & 0x0F) | 0x40);
 	/* Length-prefixed user id, so no (user, file) pair can collide with another. */
-	std::string msg = "azure_blob upload name v1";
+	std::string msg;
+	msg.reserve(40 + user.size() + file.size());
+	msg.assign("azure_blob upload name v1");
 	msg.push_back('\0');
 	const uint32_t len = static_cast<uint32_t>(user.size());
 	for (int shift = 24; shift >= 0; shift -= 8)
@@ -76,6 +79,17 @@ HexNibble(char c) {
 
 } // namespace
 
+void
+NonceSource::Next(unsigned char out[8]) {
+	/* SplitMix64 (Steele, Lea, Flood 2014): Weyl sequence, then a bijective mix. */
+	uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	z ^= z >> 31;
+	for (int i = 7; i >= 0; i--, z >>= 8)
+		out[i] = static_cast<unsigned char>(z & 0xFF);
+}
+
 std::string
 MakeIssuedUploadName(const HmacSha256 &secret, std::string_view user_id, const unsigned char random_bytes[8],
                      std::string_view file_name) {
@@ -85,7 +99,9 @@ MakeIssuedUploadName(const HmacSha256 &secret, std::string_view user_id, const u
 	std::string name = FormatUuidV4(b);
 	name.push_back('-');
 	name.append(file_name);
-	ValidateBlobName(name);
+	/* The uuid and file name are valid on their own; only the total length is left to check. */
+	if (Utf8Length(name) > kMaxBlobNameChars)
+		ThrowInvalid("blob name is too long", "A blob name has at most 1024 characters.");
 	return name;
 }
 

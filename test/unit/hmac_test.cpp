@@ -9,6 +9,11 @@
  *-------------------------------------------------------------------------
  */
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <cstring>
+#include <random>
 
 #include <string>
 
@@ -146,6 +151,38 @@ TEST(HmacSha256, FromBase64ErrorHidesKey) {
 	ASSERT_TRUE(err);
 	EXPECT_EQ(AllText(*err).find(secret), std::string::npos);
 	EXPECT_EQ(AllText(*err).find("SECRETKEY"), std::string::npos);
+}
+
+} // namespace
+} // namespace azure_blob::test
+
+namespace azure_blob::test {
+namespace {
+
+/* The prepared-state HMAC must equal OpenSSL's own HMAC() for every key and message length. */
+TEST(HmacSha256, MatchesOpenSslHmacOnRandomInputs) {
+	std::mt19937 rng(20261125);
+	for (int round = 0; round < 400; round++) {
+		std::string key(rng() % 200, '\0'), msg(rng() % 1100, '\0');
+		for (char &c : key)
+			c = static_cast<char>(rng());
+		for (char &c : msg)
+			c = static_cast<char>(rng());
+		unsigned char expected[32], got[32];
+		unsigned int len = 0;
+		ASSERT_NE(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+		               reinterpret_cast<const unsigned char *>(msg.data()), msg.size(), expected, &len),
+		          nullptr);
+		ASSERT_EQ(len, 32u);
+		core::HmacSha256(key).Sign(msg, got);
+		ASSERT_EQ(memcmp(expected, got, 32), 0) << "key length " << key.size() << ", message length " << msg.size();
+	}
+}
+
+TEST(HmacSha256, MovedFromObjectIsSafeToDestroy) {
+	core::HmacSha256 a(std::string(64, 'k'));
+	core::HmacSha256 b(std::move(a));
+	EXPECT_EQ(b.SignBase64("x").size(), 44u);
 }
 
 } // namespace
