@@ -9,6 +9,11 @@
 #   azurite_start           start the Azurite blob service on 127.0.0.1:<free port>;
 #                           sets AZURITE_PORT, AZURITE_PID, AZURITE_ENDPOINT, AZURITE_DIR
 #   azurite_stop            stop that Azurite by PID (also registered with azb_on_exit)
+#   azurite_kill            stop it by PID, keeping port and directory
+#   azurite_restart         start it again on the same port (after azurite_kill);
+#                           with AZURITE_PERSIST=1 (set before azurite_start)
+#                           Azurite keeps blobs on disk in its directory, so
+#                           they survive the restart; default: in memory
 #   pass NAME / fail NAME [WHY]
 #                           TAP-like "ok N - NAME" / "not ok N - NAME" lines with totals
 #   todo NAME WHY           a check that fails because of a documented, not yet
@@ -97,10 +102,43 @@ _azurite_probe() {
 		"http://127.0.0.1:$1/devstoreaccount1?comp=list" 2>/dev/null || true
 }
 
+# Start Azurite on 127.0.0.1:$1 from $AZURITE_DIR; returns 0 once it answers,
+# 1 if it died or did not come up (then it is killed). Sets AZURITE_PID.
+# In memory, unless AZURITE_PERSIST=1: then blobs are kept in
+# $AZURITE_DIR/data, so that they survive azurite_restart.
+_azurite_launch() {
+	local port=$1 i code
+	local bin="$AZB_AZURITE_DIR/node_modules/.bin/azurite-blob"
+	local storage=(--inMemoryPersistence)
+	if [ "${AZURITE_PERSIST:-0}" = 1 ]; then
+		mkdir -p "$AZURITE_DIR/data"
+		storage=(--location "$AZURITE_DIR/data")
+	fi
+	# --skipApiVersionCheck: 3.35.0 refuses x-ms-version newer than it knows.
+	# --loose: accept SAS fields it does not implement (e.g. ses) instead of 500.
+	# exec in the subshell, so that $! is Azurite's own PID.
+	(cd "$AZURITE_DIR" && exec "$bin" --blobHost 127.0.0.1 --blobPort "$port" \
+		"${storage[@]}" --disableTelemetry --silent \
+		--skipApiVersionCheck --loose) \
+		>>"$AZURITE_DIR/azurite.log" 2>&1 &
+	AZURITE_PID=$!
+	for ((i = 0; i < 150; i++)); do
+		if ! kill -0 "$AZURITE_PID" 2>/dev/null; then
+			break # died (port taken?)
+		fi
+		code="$(_azurite_probe "$port")"
+		if [ "$code" != "000" ] && [ -n "$code" ]; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	_azurite_kill
+	return 1
+}
+
 azurite_start() {
 	azurite_ensure_installed || return 1
-	local bin="$AZB_AZURITE_DIR/node_modules/.bin/azurite-blob"
-	local attempt i code
+	local attempt
 	# Azurite writes its workspace files (if any) into its working directory
 	# (--location cannot be combined with --inMemoryPersistence), so run it
 	# from a directory of its own: two runs never share state.
@@ -110,30 +148,43 @@ azurite_start() {
 	# and Azurite's bind.
 	for attempt in 1 2 3; do
 		AZURITE_PORT="$(azb_free_port)" || return 1
-		# --skipApiVersionCheck: 3.35.0 refuses x-ms-version newer than it knows.
-		# --loose: accept SAS fields it does not implement (e.g. ses) instead of 500.
-		# exec in the subshell, so that $! is Azurite's own PID.
-		(cd "$AZURITE_DIR" && exec "$bin" --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" \
-			--inMemoryPersistence --disableTelemetry --silent \
-			--skipApiVersionCheck --loose) \
-			>"$AZURITE_DIR/azurite.log" 2>&1 &
-		AZURITE_PID=$!
-		for ((i = 0; i < 150; i++)); do
-			if ! kill -0 "$AZURITE_PID" 2>/dev/null; then
-				break # died (port taken?): retry
-			fi
-			code="$(_azurite_probe "$AZURITE_PORT")"
-			if [ "$code" != "000" ] && [ -n "$code" ]; then
-				AZURITE_ENDPOINT="http://127.0.0.1:$AZURITE_PORT/devstoreaccount1"
-				export AZURITE_PORT AZURITE_PID AZURITE_ENDPOINT AZURITE_DIR
-				return 0
-			fi
-			sleep 0.2
-		done
+		if _azurite_launch "$AZURITE_PORT"; then
+			AZURITE_ENDPOINT="http://127.0.0.1:$AZURITE_PORT/devstoreaccount1"
+			export AZURITE_PORT AZURITE_PID AZURITE_ENDPOINT AZURITE_DIR
+			return 0
+		fi
 		echo "# azurite attempt $attempt on port $AZURITE_PORT did not come up:" >&2
 		sed 's/^/#   /' "$AZURITE_DIR/azurite.log" >&2 || true
-		_azurite_kill
+		: >"$AZURITE_DIR/azurite.log"
 	done
+	return 1
+}
+
+# Stop the running Azurite by PID but keep its port and directory, so that
+# azurite_restart can bring it back at the same endpoint (fault tests).
+azurite_kill() {
+	_azurite_kill
+}
+
+# Start Azurite again on the same port and directory after azurite_kill
+# (blobs survive only with AZURITE_PERSIST=1). Retries for a few seconds in
+# case the port is still being released.
+azurite_restart() {
+	local attempt
+	if [ -z "$AZURITE_PORT" ] || [ -z "$AZURITE_DIR" ]; then
+		echo "azurite_restart: no earlier azurite_start" >&2
+		return 1
+	fi
+	_azurite_kill
+	for attempt in 1 2 3 4 5; do
+		if _azurite_launch "$AZURITE_PORT"; then
+			export AZURITE_PID
+			return 0
+		fi
+		sleep 1
+	done
+	echo "# azurite did not come back on port $AZURITE_PORT:" >&2
+	sed 's/^/#   /' "$AZURITE_DIR/azurite.log" >&2 || true
 	return 1
 }
 
