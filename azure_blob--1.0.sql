@@ -257,11 +257,13 @@ BEGIN
 			done := done + 1;
 		EXCEPTION WHEN OTHERS THEN
 			-- Stays queued; retried with exponential backoff up to an hour.
+			-- LEAST is SQL syntax, not a pg_catalog function; the exponent is
+			-- capped (2^12 * 10 s > 1 h) so that the interval never overflows.
 			UPDATE azure_blob.deletion_queue
 			   SET attempts = attempts + 1,
 			       last_error = SQLERRM,
 			       next_attempt_at = pg_catalog.now()
-			           + pg_catalog.least(pg_catalog.power(2, attempts) * interval '10 seconds', interval '1 hour')
+			           + LEAST(pg_catalog.power(2, LEAST(attempts, 12)) * interval '10 seconds', interval '1 hour')
 			 WHERE id = item.id;
 		END;
 	END LOOP;
