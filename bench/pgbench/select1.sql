@@ -1,0 +1,2 @@
+-- pgbench row (f) baseline: the cheapest query a connection can run.
+SELECT 1;
