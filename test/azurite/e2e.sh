@@ -3,7 +3,7 @@
 #
 # Run it where PGHOST/PGPORT/PGUSER(/PGPASSWORD) point at a throwaway PostgreSQL
 # 15 cluster as a superuser, with the extension already `make install`ed:
-#     pg_virtualenv -v 15 test/azurite/e2e.sh
+#     pg_virtualenv -t -v 15 test/azurite/e2e.sh
 # It creates its own database and login role, starts its own Azurite on
 # 127.0.0.1:<free port> and stops it by PID at exit.
 #
@@ -164,15 +164,15 @@ else
 	bail_out "extension not installable"
 fi
 
-# DESIGN.md §3 plans a superuser-only GUC azure_blob.allow_http that Azurite
-# (plain http) needs. Set it only if this build defines it; report either way.
-if out="$(sql_admin "LOAD 'azure_blob'; SELECT count(*) FROM pg_settings WHERE name = 'azure_blob.allow_http';")" &&
-	[ "$out" = "1" ]; then
-	sql_admin "ALTER DATABASE $E2E_DB SET azure_blob.allow_http = on;" ||
-		echo "# note: could not set azure_blob.allow_http: $(last_error)"
-	echo "# note: azure_blob.allow_http exists; set to on for database $E2E_DB"
+# Azurite speaks plain http, which REST calls refuse (55000) unless the
+# superuser-only azure_blob.allow_http is on. azure_save_metadata makes one
+# (a HEAD of the blob, azure_blob.verify_uploads), in the app's sessions too:
+# set it for the whole database.
+if sql_admin "ALTER DATABASE $E2E_DB SET azure_blob.allow_http = on;"; then
+	pass "setup: ALTER DATABASE $E2E_DB SET azure_blob.allow_http = on"
 else
-	echo "# note: this build has no azure_blob.allow_http GUC"
+	fail "setup: ALTER DATABASE $E2E_DB SET azure_blob.allow_http = on" "$(last_error)"
+	bail_out "no http for Azurite"
 fi
 
 if azurite_start; then
@@ -302,16 +302,15 @@ upload_flow() {
 	else
 		fail "$label: azure_save_metadata row (blob_name, user_id=$uid, file_url)" "$why"
 	fi
-	# DESIGN.md §2: the row is "verified against the container", and the
-	# table has content_type and size_bytes columns. 1.0 does not look at the
-	# blob yet (README, Security notes: "checking the blob [is] the next
-	# step"), so this is a TODO until it does. Checked once (CHECK_PROPS=1).
+	# DESIGN.md §2: the row is "verified against the container": with
+	# azure_blob.verify_uploads (default on) save_metadata HEADs the blob and
+	# records its content type and size. Checked once (CHECK_PROPS=1).
 	if [ "${CHECK_PROPS:-0}" = 1 ]; then
 		if [ "$r_ctype" = "$ctype" ] && [ "$r_size" = "$size" ]; then
 			pass "$label: row records content_type and size_bytes of the blob"
 		else
-			todo "$label: row records content_type and size_bytes of the blob" \
-				"1.0 does not check the blob: content_type '$r_ctype' (want '$ctype'), size_bytes '$r_size' (want $size)"
+			fail "$label: row records content_type and size_bytes of the blob" \
+				"content_type '$r_ctype' (want '$ctype'), size_bytes '$r_size' (want $size)"
 		fi
 	fi
 
@@ -517,9 +516,8 @@ else
 fi
 
 # A blob issued to user A and uploaded, but not yet registered: user B must not
-# be able to claim it (the blob name carries a MAC of the user id, DESIGN.md §4);
-# user A then can. 1.0 does not bind issued names to users yet (README, Security
-# notes), so B's claim is a TODO until it does.
+# be able to claim it (the blob name carries a MAC of the user id, DESIGN.md §4:
+# 42501, and no row); user A then can.
 claim_ok=0
 if row="$(sql_as "$APP_ROLE" "$USER_A" "SELECT sas_url, blob_name FROM azure_generate_upload_sas('claim.txt', 'text/plain');")"; then
 	IFS="$FS" read -r c_url c_blob <<<"$row"
@@ -534,17 +532,26 @@ if [ "$claim_ok" = 1 ]; then
 	else
 		pass "no read SAS for an uploaded blob without an azure_files row (SQLSTATE $(last_sqlstate))"
 	fi
-	claimed_by_b=0
 	if out="$(sql_as "$APP_ROLE" "$USER_B" "SELECT blob_name FROM azure_save_metadata(:'blob');" -v blob="$c_blob")"; then
-		todo "$USER_B cannot save metadata for a blob issued to $USER_A" \
-			"1.0 does not bind issued names to users: the row was inserted for $USER_B: $out"
-		claimed_by_b=1
+		fail "$USER_B cannot save metadata for a blob issued to $USER_A (42501)" "the row was inserted for $USER_B: $out"
+	elif [ "$(last_sqlstate)" = "42501" ]; then
+		pass "$USER_B cannot save metadata for a blob issued to $USER_A (42501)"
 	else
-		pass "$USER_B cannot save metadata for a blob issued to $USER_A (SQLSTATE $(last_sqlstate))"
+		fail "$USER_B cannot save metadata for a blob issued to $USER_A (42501)" "$(last_error)"
 	fi
-	if [ "$claimed_by_b" = 1 ]; then
-		echo "# note: $USER_A's own azure_save_metadata not tried: $USER_B already holds the row"
-	elif out="$(sql_as "$APP_ROLE" "$USER_A" "SELECT blob_name FROM azure_save_metadata(:'blob');" -v blob="$c_blob")" &&
+	if out="$(sql_as "$APP_ROLE" "$USER_B" "INSERT INTO azure_files (blob_name) VALUES (:'blob');" -v blob="$c_blob")"; then
+		fail "$USER_B cannot INSERT a row for a blob issued to $USER_A (42501)" "the row was inserted for $USER_B: $out"
+	elif [ "$(last_sqlstate)" = "42501" ]; then
+		pass "$USER_B cannot INSERT a row for a blob issued to $USER_A (42501)"
+	else
+		fail "$USER_B cannot INSERT a row for a blob issued to $USER_A (42501)" "$(last_error)"
+	fi
+	if out="$(sql_admin "SELECT count(*) FROM azure_files WHERE blob_name = :'blob';" -v blob="$c_blob")" && [ "$out" = "0" ]; then
+		pass "no row for $USER_A's blob after $USER_B's attempts"
+	else
+		fail "no row for $USER_A's blob after $USER_B's attempts" "count '$out' $(last_error)"
+	fi
+	if out="$(sql_as "$APP_ROLE" "$USER_A" "SELECT blob_name FROM azure_save_metadata(:'blob');" -v blob="$c_blob")" &&
 		[ "$out" = "$c_blob" ]; then
 		pass "$USER_A can save metadata for the blob issued to $USER_A"
 	else
@@ -552,6 +559,25 @@ if [ "$claim_ok" = 1 ]; then
 	fi
 else
 	fail "$USER_B cannot save metadata for a blob issued to $USER_A" "could not issue and upload the blob: $(last_error)"
+fi
+
+# An issued name whose upload never happened: azure_save_metadata checks the
+# blob (azure_blob.verify_uploads) and refuses with 42704; no row.
+if row="$(sql_as "$APP_ROLE" "$USER_A" "SELECT blob_name FROM azure_generate_upload_sas('never-uploaded.txt', 'text/plain');")"; then
+	if out="$(sql_as "$APP_ROLE" "$USER_A" "SELECT blob_name FROM azure_save_metadata(:'blob');" -v blob="$row")"; then
+		fail "azure_save_metadata of an issued but never uploaded blob (42704)" "a row was inserted: $out"
+	elif [ "$(last_sqlstate)" = "42704" ]; then
+		pass "azure_save_metadata of an issued but never uploaded blob (42704)"
+	else
+		fail "azure_save_metadata of an issued but never uploaded blob (42704)" "$(last_error)"
+	fi
+	if out="$(sql_admin "SELECT count(*) FROM azure_files WHERE blob_name = :'blob';" -v blob="$row")" && [ "$out" = "0" ]; then
+		pass "no row for the never uploaded blob"
+	else
+		fail "no row for the never uploaded blob" "count '$out' $(last_error)"
+	fi
+else
+	fail "azure_save_metadata of an issued but never uploaded blob (42704)" "no upload SAS: $(last_error)"
 fi
 
 # A login role without azure_blob_user gets nothing.
