@@ -5,12 +5,17 @@
 #   deps     scripts/install-deps.sh (installs only what is missing)
 #   build    make && make install (sudo when not root)
 #   unit     cmake -S . -B build && cmake --build build -j2 && ctest --test-dir build
-#   regress  pg_virtualenv -v 15 make installcheck (pg_regress, offline)
-#   e2e      pg_virtualenv -v 15 test/azurite/e2e.sh (real Azurite on 127.0.0.1)
-#   browser  pg_virtualenv -v 15 test/browser/run.sh (headless Chromium + Azurite)
+#   regress  pg_virtualenv -t -v 15 make installcheck (pg_regress, offline)
+#   e2e      pg_virtualenv -t -v 15 test/azurite/e2e.sh (real Azurite on 127.0.0.1)
+#   rest     pg_virtualenv -t -v 15 test/azurite/rest.sh (REST functions, lifecycle)
+#   faults   pg_virtualenv -t -v 15 test/azurite/faults.sh (outages, timeouts, cancel, retries)
+#   browser  pg_virtualenv -t -v 15 test/browser/run.sh (headless Chromium + Azurite)
+# Every cluster is private (-t: a temporary directory even as root) on a free
+# port of its own (PGPORT), so runs of other people on this machine never
+# collide with ours, whether on the system cluster "15/regress" or on 5432.
 # Counting: unit tests from ctest's summary line, pg_regress tests from its
-# per-test "ok"/"FAILED"/"failed" lines, e2e and browser from their "N passed,
-# M failed" lines. A stage that cannot run at all, or whose exit status contradicts its
+# per-test "ok"/"FAILED"/"failed" lines, e2e, rest, faults and browser from
+# their "N passed, M failed" lines. A stage that cannot run at all, or whose exit status contradicts its
 # counts, adds 1 failed. deps and build add only failures (they are not tests).
 # The last line is exactly "N passed, M failed" over all stages; exit status 0
 # only if M == 0.
@@ -55,6 +60,15 @@ run_logged() {
 	local rc=0
 	"$@" 2>&1 | tee "$log" || rc=$?
 	return "$rc"
+}
+
+# pgve CMD...: CMD in a private, temporary PostgreSQL 15 cluster. With -t,
+# pg_createcluster does not see the system's clusters and would take port
+# 5432, failing when anything else holds it: give it a free port.
+pgve() {
+	local port
+	port="$(bash -c '. "$1/test/lib.sh"; azb_free_port' _ "$ROOT")" || return 1
+	PGPORT="$port" pg_virtualenv -t -v 15 "$@"
 }
 
 # ---------------------------------------------------------------------------
@@ -117,7 +131,7 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-banner "regress: pg_virtualenv -v 15 make installcheck"
+banner "regress: pg_virtualenv -t -v 15 make installcheck"
 t0=$SECONDS
 log="$LOG_DIR/regress.log"
 if [ "$BUILD_OK" != 1 ]; then
@@ -128,7 +142,7 @@ if [ "$BUILD_OK" != 1 ]; then
 else
 	rm -f regression.diffs regression.out
 	rc=0
-	run_logged "$log" pg_virtualenv -v 15 make installcheck || rc=$?
+	run_logged "$log" pgve make installcheck || rc=$?
 	# pg_regress 15 prints one line per test:
 	#   "test foo                         ... ok           12 ms"
 	#   "     foo                         ... FAILED       12 ms"   (parallel group)
@@ -152,7 +166,7 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-banner "e2e: pg_virtualenv -v 15 test/azurite/e2e.sh"
+banner "e2e: pg_virtualenv -t -v 15 test/azurite/e2e.sh"
 t0=$SECONDS
 log="$LOG_DIR/e2e.log"
 if [ "$BUILD_OK" != 1 ]; then
@@ -160,7 +174,7 @@ if [ "$BUILD_OK" != 1 ]; then
 	record e2e 0 1 "cannot run: build failed" $((SECONDS - t0))
 else
 	rc=0
-	run_logged "$log" pg_virtualenv -v 15 bash test/azurite/e2e.sh || rc=$?
+	run_logged "$log" pgve bash test/azurite/e2e.sh || rc=$?
 	# pg_virtualenv prints the server log after a failure, so the suite's
 	# summary is the last line matching the format, not the last line.
 	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
@@ -184,7 +198,42 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-banner "browser: pg_virtualenv -v 15 test/browser/run.sh"
+# suite_stage NAME SCRIPT: an Azurite suite under pgve, counted like e2e.
+suite_stage() {
+	local name=$1 script=$2 log rc line passed failed note todo_line todo_n t0=$SECONDS
+	banner "$name: pg_virtualenv -t -v 15 $script"
+	log="$LOG_DIR/$name.log"
+	if [ "$BUILD_OK" != 1 ]; then
+		echo "skipped: the extension did not build and install"
+		record "$name" 0 1 "cannot run: build failed" $((SECONDS - t0))
+		return 0
+	fi
+	rc=0
+	run_logged "$log" pgve bash "$script" || rc=$?
+	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+	if [ -z "$line" ]; then
+		record "$name" 0 1 "no summary line, exit $rc" $((SECONDS - t0))
+		return 0
+	fi
+	passed="${line%% *}"
+	failed="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"$line")"
+	note="exit $rc"
+	todo_line="$(grep -E '^# [0-9]+ todo' "$log" | tail -n 1 || true)"
+	if [ -n "$todo_line" ]; then
+		todo_n="${todo_line#\# }"
+		note="$note; ${todo_n%% *} todo (known gaps, see $name.log)"
+	fi
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1
+		note="summary says 0 failed, but exit $rc"
+	fi
+	record "$name" "$passed" "$failed" "$note" $((SECONDS - t0))
+}
+suite_stage rest test/azurite/rest.sh
+suite_stage faults test/azurite/faults.sh
+
+# ---------------------------------------------------------------------------
+banner "browser: pg_virtualenv -t -v 15 test/browser/run.sh"
 t0=$SECONDS
 log="$LOG_DIR/browser.log"
 if [ "$BUILD_OK" != 1 ]; then
@@ -192,7 +241,7 @@ if [ "$BUILD_OK" != 1 ]; then
 	record browser 0 1 "cannot run: build failed" $((SECONDS - t0))
 else
 	rc=0
-	run_logged "$log" pg_virtualenv -v 15 bash test/browser/run.sh || rc=$?
+	run_logged "$log" pgve bash test/browser/run.sh || rc=$?
 	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
 	if [ -z "$line" ]; then
 		record browser 0 1 "no summary line, exit $rc" $((SECONDS - t0))
