@@ -5,7 +5,7 @@
 #   scripts/demo.sh             install deps, build + install, run the demo
 #   scripts/demo.sh --no-build  skip install-deps and make (already installed)
 #
-# It runs in a throwaway PostgreSQL 15 cluster (pg_virtualenv) and a fresh
+# It runs in a throwaway PostgreSQL 15 cluster (pg_virtualenv -t) and a fresh
 # in-memory Azurite on 127.0.0.1:<free port>, prints every SQL statement and
 # HTTP request with what came back, and stops everything it started.
 set -euo pipefail
@@ -29,8 +29,12 @@ if [ "${1:-}" != "--inside-virtualenv" ]; then
 		make -s
 		"${SUDO[@]}" make -s install
 	fi
-	echo "==> starting a throwaway PostgreSQL 15 cluster (pg_virtualenv)"
-	exec pg_virtualenv -v 15 bash "$ROOT/scripts/demo.sh" --inside-virtualenv
+	echo "==> starting a throwaway PostgreSQL 15 cluster (pg_virtualenv -t, free port)"
+	# -t: a private temporary cluster even as root (the system's "15/regress"
+	# may be in use); PGPORT: with -t pg_createcluster would take 5432.
+	PGPORT="$(bash -c '. "$1/test/lib.sh"; azb_free_port' _ "$ROOT")"
+	export PGPORT
+	exec pg_virtualenv -t -v 15 bash "$ROOT/scripts/demo.sh" --inside-virtualenv
 fi
 
 # ---------------------------------------------------------------------------
@@ -99,13 +103,15 @@ step "start Azurite (blob service only, in memory) on 127.0.0.1"
 azurite_start
 echo "    Azurite pid $AZURITE_PID listening at $AZURITE_ENDPOINT"
 
-step "create the container 'uploads' (Blob REST API, Shared Key; test/azurite/create-container.js)"
-echo "    PUT $AZURITE_ENDPOINT/uploads?restype=container"
-node "$ROOT/test/azurite/create-container.js" "$AZURITE_ENDPOINT" uploads | sed 's/^/    -> /'
+step "DBA: allow plain http for this database (Azurite has no TLS; superuser-only setting)"
+sql_show "" "" "ALTER DATABASE $DB SET azure_blob.allow_http = on;"
 
 step "DBA: register the storage account (Azurite's development account)"
 sql_show "" "" "SELECT azure_account_add('default', :'conn', 'uploads');" \
 	-v conn="UseDevelopmentStorage=true;BlobEndpoint=$AZURITE_ENDPOINT"
+
+step "DBA: create the container 'uploads' (Blob REST API from SQL, Shared Key)"
+sql_show "" "" "SELECT azure_container_create('uploads');"
 
 step "DBA: the application's login role gets azure_blob_user"
 sql_show "" "" "CREATE ROLE app LOGIN PASSWORD :'pw';
@@ -130,8 +136,8 @@ status="$(curl -gsS -o "$WORK/put.body" -w '%{http_code}' -X PUT \
 	--data-binary "@$WORK/hello.txt" "$SAS_URL")"
 echo "    -> HTTP $status"
 
-step "app: save the metadata row"
-sql_show app user_123 "SELECT id, blob_name, user_id, upload_timestamp FROM azure_save_metadata(:'blob');" \
+step "app: save the metadata row (Postgres checks the blob exists and records its size and type)"
+sql_show app user_123 "SELECT id, blob_name, user_id, size_bytes, content_type FROM azure_save_metadata(:'blob');" \
 	-v blob="$BLOB_NAME"
 
 step "app: list this user's files (row-level security shows only user_123's rows)"
@@ -162,5 +168,14 @@ if out="$(sql_run app user_456 "SELECT azure_generate_read_sas(:'blob');" -At -v
 else
 	printf '%s\n' "$out" | sed 's/^/    /'
 fi
+
+step "DBA: what is in the container (azure_blob_list, Blob REST API)"
+sql_show "" "" "SELECT blob_name, size_bytes, content_type FROM azure_blob_list();"
+
+step "app: delete the file; its blob is queued and deleted after the commit"
+sql_show app user_123 "DELETE FROM azure_files WHERE blob_name = :'blob';" -v blob="$BLOB_NAME"
+sql_show "" "" "SELECT blob_name, attempts FROM azure_pending_deletions;
+SELECT azure_process_deletions() AS deleted;
+SELECT count(*) AS blobs_left FROM azure_blob_list();"
 
 step "done: stopping Azurite (pid $AZURITE_PID); pg_virtualenv drops the cluster"
