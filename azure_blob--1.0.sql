@@ -107,7 +107,7 @@ COMMENT ON FUNCTION @extschema@.azure_generate_upload_sas(text, text, interval) 
 --
 CREATE TABLE @extschema@.azure_files (
 	id               bigserial PRIMARY KEY,
-	blob_name        text NOT NULL UNIQUE,
+	blob_name        text COLLATE "C" NOT NULL UNIQUE,  -- byte order, as Azure lists blobs; memcmp lookups
 	file_url         text NOT NULL,
 	user_id          text NOT NULL,
 	upload_timestamp timestamptz NOT NULL DEFAULT pg_catalog.now(),
@@ -121,6 +121,9 @@ COMMENT ON TABLE @extschema@.azure_files IS 'One row per blob uploaded through a
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.azure_files', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.azure_files_id_seq', '');
 CREATE INDEX azure_files_user_id_idx ON @extschema@.azure_files (user_id);
+-- azure_generate_read_sas probes this for every URL: one bucket page instead of a
+-- B-tree descent with a comparison per level (see src/visibility.cpp).
+CREATE INDEX azure_files_blob_name_hash ON @extschema@.azure_files USING hash (blob_name);
 
 CREATE FUNCTION @extschema@.azure_files_check() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'azure_files_check' LANGUAGE C;

@@ -20,10 +20,12 @@ PGDLLEXPORT void _PG_init(void);
 #include "accounts.hpp"
 #include "guc.hpp"
 #include "http.hpp"
+#include "visibility.hpp"
 
 extern "C" void
 _PG_init(void) {
 	azure_blob::DefineGucs();
 	azure_blob::InitAccountCache();
 	azure_blob::InitHttp();
+	azure_blob::InitVisibility();
 }

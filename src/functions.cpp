@@ -41,6 +41,7 @@ extern "C" {
 #include "functions.hpp"
 #include "guc.hpp"
 #include "pg_boundary.hpp"
+#include "visibility.hpp"
 
 namespace azure_blob {
 
@@ -420,6 +421,10 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 			char *container;
 		};
 		Found found = PgCall([&] {
+			Found f {nullptr, nullptr};
+			if (FindVisibleFile(schema, blob_arg, &f.account, &f.container) != Visibility::kUseSql)
+				return f;
+			/* Policies other than the extension's own: let SQL and RLS decide. */
 			if (SPI_connect() != SPI_OK_CONNECT)
 				elog(ERROR, "SPI_connect failed");
 			if (read_lookup_plan == nullptr || read_lookup_generation != generation) {
@@ -441,7 +446,6 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 			int rc = SPI_execute_plan(read_lookup_plan, values, nullptr, true, 1);
 			if (rc != SPI_OK_SELECT)
 				elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
-			Found f {nullptr, nullptr};
 			if (SPI_processed == 1) {
 				/* SPI_palloc allocates outside SPI's own context, which SPI_finish frees. */
 				char *acct = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);

@@ -1,0 +1,271 @@
+/*-------------------------------------------------------------------------
+ * visibility.cpp
+ *	  The ownership check behind azure_generate_read_sas, without SQL.
+ *
+ * A read URL is signed only for a row of azure_files the caller can see.
+ * Asking SQL (SPI) per URL costs several microseconds, more than the
+ * signature, so this file probes the hash index on blob_name directly
+ * and applies the extension's own policies: azure_files_admin (members of
+ * azure_blob_admin see every row) and azure_files_owner (members of
+ * azure_blob_user see rows whose user_id is azure_current_user_id()).
+ * Owners, superusers and BYPASSRLS roles see every row, as
+ * check_enable_rls() says.  The table's policies are inspected whenever
+ * its relcache entry is rebuilt; if they are not exactly those two, or
+ * anything else looks unfamiliar, the caller falls back to SQL, so a DBA's
+ * extra or altered policy is always honoured.
+ *-------------------------------------------------------------------------
+ */
+#include "visibility.hpp"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/relscan.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/primnodes.h"
+#include "storage/proc.h"
+#include "rewrite/rowsecurity.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+}
+
+#include "guc.hpp"
+
+namespace azure_blob {
+
+namespace {
+
+/* Facts about azure_files, valid until its relcache entry is invalidated. Plain C data. */
+struct FilesInfo {
+	bool valid;
+	Oid schema;
+	Oid relid;
+	Oid index;
+	AttrNumber user_att, account_att, container_att;
+	bool standard_policies;
+};
+FilesInfo info = {};
+
+void
+FilesInvalidated(Datum, Oid relid) {
+	if (relid == InvalidOid || relid == info.relid || relid == info.index)
+		info.valid = false;
+}
+
+/* The single role a policy applies to, or InvalidOid. */
+Oid
+SinglePolicyRole(const RowSecurityPolicy *p) {
+	if (p->roles == nullptr || ARR_NDIM(p->roles) != 1 || ARR_DIMS(p->roles)[0] != 1)
+		return InvalidOid;
+	return reinterpret_cast<Oid *>(ARR_DATA_PTR(p->roles))[0];
+}
+
+/* user_id = azure_current_user_id(), the owner policy's qual as CREATE POLICY stored it. */
+bool
+IsOwnerQual(const Expr *e, AttrNumber user_att, Oid func) {
+	if (e == nullptr || !IsA(e, OpExpr))
+		return false;
+	const OpExpr *op = reinterpret_cast<const OpExpr *>(e);
+	if (op->opfuncid != F_TEXTEQ || list_length(op->args) != 2)
+		return false;
+	const Node *l = static_cast<const Node *>(linitial(op->args));
+	const Node *r = static_cast<const Node *>(lsecond(op->args));
+	return IsA(l, Var) && reinterpret_cast<const Var *>(l)->varattno == user_att && IsA(r, FuncExpr) &&
+	       reinterpret_cast<const FuncExpr *>(r)->funcid == func &&
+	       reinterpret_cast<const FuncExpr *>(r)->args == NIL;
+}
+
+bool
+IsTrue(const Expr *e) {
+	if (e == nullptr || !IsA(e, Const))
+		return false;
+	const Const *c = reinterpret_cast<const Const *>(e);
+	return c->consttype == BOOLOID && !c->constisnull && DatumGetBool(c->constvalue);
+}
+
+/* True if rel's policies are exactly the two the extension creates. */
+bool
+PoliciesAreStandard(Relation rel, Oid schema, AttrNumber user_att) {
+	if (!rel->rd_rel->relrowsecurity || rel->rd_rsdesc == nullptr || list_length(rel->rd_rsdesc->policies) != 2)
+		return false;
+	Oid admin = get_role_oid("azure_blob_admin", true);
+	Oid user = get_role_oid("azure_blob_user", true);
+	List *name = list_make2(makeString(get_namespace_name(schema)), makeString(pstrdup("azure_current_user_id")));
+	FuncCandidateList fn = FuncnameGetCandidates(name, 0, NIL, false, false, false, true);
+	if (fn == nullptr || fn->next != nullptr)
+		return false;
+	bool saw_admin = false, saw_owner = false;
+	ListCell *lc;
+	foreach (lc, rel->rd_rsdesc->policies) {
+		const RowSecurityPolicy *p = static_cast<const RowSecurityPolicy *>(lfirst(lc));
+		if (!p->permissive || p->polcmd != '*' || p->hassublinks)
+			return false;
+		if (strcmp(p->policy_name, "azure_files_admin") == 0 && SinglePolicyRole(p) == admin && IsTrue(p->qual))
+			saw_admin = true;
+		else if (strcmp(p->policy_name, "azure_files_owner") == 0 && SinglePolicyRole(p) == user &&
+		         IsOwnerQual(p->qual, user_att, fn->oid))
+			saw_owner = true;
+		else
+			return false;
+	}
+	return saw_admin && saw_owner;
+}
+
+void
+Load(Oid schema) {
+	info.valid = false;
+	info.schema = schema;
+	info.relid = get_relname_relid("azure_files", schema);
+	info.index = get_relname_relid("azure_files_blob_name_hash", schema);
+	if (!OidIsValid(info.relid) || !OidIsValid(info.index))
+		elog(ERROR, "azure_files or its blob_name hash index is missing");
+	Relation rel = table_open(info.relid, AccessShareLock);
+	info.user_att = get_attnum(info.relid, "user_id");
+	info.account_att = get_attnum(info.relid, "account");
+	info.container_att = get_attnum(info.relid, "container");
+	info.standard_policies = info.user_att > 0 && info.account_att > 0 && info.container_att > 0 &&
+	                         PoliciesAreStandard(rel, schema, info.user_att);
+	table_close(rel, AccessShareLock);
+	info.valid = true;
+}
+
+/*
+ * What the caller may see, decided once per command: privileges and role
+ * memberships cannot change without a new command (GRANT, ALTER ROLE and
+ * SET ROLE all advance the command counter or change the user id), so a
+ * query that signs a million URLs checks them once.
+ */
+enum class Scope { kAll, kOwnRows, kNone, kUseSql };
+struct ScopeCache {
+	LocalTransactionId lxid;
+	CommandId cid;
+	Oid user;
+	Oid relid;
+	Scope scope;
+};
+ScopeCache scope_cache = {InvalidLocalTransactionId, 0, InvalidOid, InvalidOid, Scope::kNone};
+
+Scope
+DecideScope(Oid user) {
+	/* The table privilege comes first, as for any SELECT. */
+	if (pg_class_aclcheck(info.relid, user, ACL_SELECT) != ACLCHECK_OK)
+		return Scope::kNone;
+	switch (check_enable_rls(info.relid, InvalidOid, false)) {
+	case RLS_NONE:
+	case RLS_NONE_ENV:
+		return Scope::kAll; /* owner, superuser, BYPASSRLS, or row_security off for a role that may bypass it */
+	case RLS_ENABLED: {
+		Oid admin = get_role_oid("azure_blob_admin", true);
+		Oid users = get_role_oid("azure_blob_user", true);
+		if (OidIsValid(admin) && has_privs_of_role(user, admin))
+			return Scope::kAll;
+		if (!OidIsValid(users) || !has_privs_of_role(user, users))
+			return Scope::kNone; /* no policy applies: default deny */
+		return Scope::kOwnRows;
+	}
+	default:
+		return Scope::kUseSql;
+	}
+}
+
+Scope
+CurrentScope() {
+	const Oid user = GetUserId();
+	const LocalTransactionId lxid = MyProc->lxid;
+	const CommandId cid = GetCurrentCommandId(false);
+	ScopeCache &c = scope_cache;
+	if (c.lxid != lxid || c.cid != cid || c.user != user || c.relid != info.relid) {
+		c.scope = DecideScope(user);
+		c.lxid = lxid;
+		c.cid = cid;
+		c.user = user;
+		c.relid = info.relid;
+	}
+	return c.scope;
+}
+
+/* The application user, as azure_current_user_id() says. */
+const char *
+CurrentUserId() {
+	if (guc_user_id != nullptr && guc_user_id[0] != '\0')
+		return guc_user_id;
+	return GetUserNameFromId(GetUserId(), false);
+}
+
+} // namespace
+
+void
+InitVisibility() {
+	CacheRegisterRelcacheCallback(FilesInvalidated, (Datum) 0);
+}
+
+Visibility
+FindVisibleFile(Oid schema, text *blob, char **account, char **container) {
+	if (!info.valid || info.schema != schema)
+		Load(schema);
+	if (!info.standard_policies)
+		return Visibility::kUseSql;
+	bool match_user = false;
+	switch (CurrentScope()) {
+	case Scope::kAll:
+		break;
+	case Scope::kOwnRows:
+		match_user = true;
+		break;
+	case Scope::kNone:
+		return Visibility::kNotVisible;
+	case Scope::kUseSql:
+		return Visibility::kUseSql;
+	}
+
+	Relation heap = table_open(info.relid, AccessShareLock);
+	Relation index = index_open(info.index, AccessShareLock);
+	Snapshot snapshot = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+	ScanKeyData key;
+	ScanKeyEntryInitialize(&key, 0, 1, HTEqualStrategyNumber, InvalidOid, index->rd_indcollation[0], F_TEXTEQ,
+	                       PointerGetDatum(blob));
+	IndexScanDesc scan = index_beginscan(heap, index, snapshot, 1, 0);
+	index_rescan(scan, &key, 1, nullptr, 0);
+	TupleTableSlot *slot = table_slot_create(heap, nullptr);
+	Visibility result = Visibility::kNotVisible;
+	if (index_getnext_slot(scan, ForwardScanDirection, slot)) {
+		bool user_null, account_null, container_null;
+		Datum user_id = slot_getattr(slot, info.user_att, &user_null);
+		Datum acct = slot_getattr(slot, info.account_att, &account_null);
+		Datum cont = slot_getattr(slot, info.container_att, &container_null);
+		bool visible = !user_null && !account_null && !container_null;
+		if (visible && match_user) {
+			text *uid = DatumGetTextPP(user_id);
+			const char *me = CurrentUserId();
+			size_t len = strlen(me);
+			visible = VARSIZE_ANY_EXHDR(uid) == len && memcmp(VARDATA_ANY(uid), me, len) == 0;
+		}
+		if (visible) {
+			*account = TextDatumGetCString(acct);
+			*container = TextDatumGetCString(cont);
+			result = Visibility::kVisible;
+		}
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	index_endscan(scan);
+	index_close(index, AccessShareLock);
+	table_close(heap, AccessShareLock);
+	return result;
+}
+
+} // namespace azure_blob

@@ -1,0 +1,32 @@
+/*-------------------------------------------------------------------------
+ * visibility.hpp
+ *	  "Can the caller see the azure_files row of this blob?", fast.
+ *
+ * Postgres code only (it may ereport): call it inside PgCall().
+ *-------------------------------------------------------------------------
+ */
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+}
+
+namespace azure_blob {
+
+enum class Visibility {
+	kVisible,     /* found and visible: *account and *container are set (palloc'd) */
+	kNotVisible,  /* no such row, or the caller may not see it */
+	kUseSql,      /* policies are not the extension's own: ask SQL instead */
+};
+
+/* Registers the relcache callback that forgets cached table facts. From _PG_init. */
+void InitVisibility();
+
+/*
+ * Looks the row up through the hash index on blob_name and applies the
+ * extension's row-level security policies in C; returns kUseSql when the
+ * table's policies are not exactly those, so SQL (and RLS) must decide.
+ */
+Visibility FindVisibleFile(Oid schema, text *blob, char **account, char **container);
+
+} // namespace azure_blob
