@@ -64,6 +64,10 @@ CREATE FUNCTION @extschema@.azure_account_add(alias text, connection_string text
 	RETURNS void AS 'MODULE_PATHNAME', 'azure_account_add' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.azure_account_add(text, text, text) IS 'Adds a storage account from an Azure connection string; the key is kept where only the extension owner can read it';
 
+CREATE FUNCTION @extschema@.azure_account_add_from_env(alias text, variable text, default_container text DEFAULT NULL)
+	RETURNS void AS 'MODULE_PATHNAME', 'azure_account_add_from_env' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.azure_account_add_from_env(text, text, text) IS 'Adds a storage account from a connection string in the server''s environment: the key never appears in SQL or logs';
+
 CREATE FUNCTION @extschema@.azure_account_remove(alias text)
 	RETURNS void AS 'MODULE_PATHNAME', 'azure_account_remove' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.azure_account_remove(text) IS 'Removes a storage account';
@@ -354,6 +358,8 @@ COMMENT ON FUNCTION @extschema@.azure_reconcile(text, text, boolean, interval) I
 --
 REVOKE ALL ON FUNCTION @extschema@.azure_account_add(text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.azure_account_remove(text) FROM PUBLIC;
+-- Owner only: it reads the server's environment.
+REVOKE ALL ON FUNCTION @extschema@.azure_account_add_from_env(text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.azure_current_user_id() FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.azure_blob_sas_url(text, text, timestamptz, timestamptz, text, text, text, text, text, text, text, text, text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.azure_container_sas_url(text, timestamptz, timestamptz, text, text, text, text, text, text, text, text, text, text, text) FROM PUBLIC;

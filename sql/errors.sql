@@ -152,6 +152,9 @@ SELECT try_detail($$SELECT azure_account_add('x', 'AccountName=myaccount;Account
 SELECT try_detail($$SELECT azure_account_add('x', 'BlobEndpoint=https://myaccount.blob.core.windows.net;SharedAccessSignature=sv=2025-07-05&sig=abc')$$);
 SELECT try_detail($$SELECT azure_account_add('x', 'Foo=bar')$$);
 SELECT try($$SELECT azure_account_remove('nope')$$);
+SELECT try_detail($$SELECT azure_account_add_from_env('x', 'AZURE_BLOB_SURELY_UNSET_VARIABLE')$$);
+SELECT try($$SELECT azure_account_add_from_env('x', 'BAD NAME')$$);
+SELECT try($$SELECT azure_account_add_from_env('x', NULL)$$);
 
 -- Nothing above wrote a row.
 SELECT count(*) = :files_before AS no_new_files FROM azure_files;

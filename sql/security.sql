@@ -82,6 +82,7 @@ SELECT azure_generate_read_sas(:'alice_blob') LIKE '%&sp=r&sig=%' AS admin_reads
 SELECT azure_blob_sas_url('guide.png', 'rw', '2030-01-01 00:00:00+00') LIKE '%&sp=rw&sig=%' AS admin_signs;
 SELECT alias, account_name FROM azure_accounts ORDER BY alias;
 SELECT try($$SELECT account_key FROM azure_blob.accounts$$);
+SELECT try($$SELECT azure_account_add_from_env('x', 'HOME')$$) AS env_is_owner_only;
 SELECT azure_account_add('by-admin', 'UseDevelopmentStorage=true', 'adm');
 SELECT azure_account_remove('by-admin');
 RESET ROLE;

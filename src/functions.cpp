@@ -511,6 +511,41 @@ azure_account_add(PG_FUNCTION_ARGS) {
 	PG_RETURN_VOID();
 }
 
+PG_FUNCTION_INFO_V1(azure_account_add_from_env);
+/*
+ * azure_account_add_from_env(alias, variable, default_container): the same,
+ * with the connection string read from the server's environment, so it never
+ * appears in SQL text, statement logs or pg_stat_activity.
+ */
+Datum
+azure_account_add_from_env(PG_FUNCTION_ARGS) {
+	const char *alias = RequiredArg(fcinfo, 0, "account alias");
+	const char *variable = RequiredArg(fcinfo, 1, "environment variable name");
+	const char *container = OptionalArg(fcinfo, 2, "default container");
+	for (const char *p = variable; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid environment variable name \"%s\"", variable)));
+	const char *value = getenv(variable);
+	if (value == nullptr || value[0] == '\0')
+		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+		                errmsg("environment variable \"%s\" is not set in the server", variable),
+		                errhint("Set it in the environment of the PostgreSQL server, for example in its service unit.")));
+	Guard([&] {
+		ValidateAlias(alias);
+		if (container != nullptr)
+			core::ValidateContainerName(container);
+		core::StorageAccount acct = core::ParseConnectionString(value);
+		struct WipeKey {
+			std::string &key;
+			~WipeKey() {
+				explicit_bzero(key.data(), key.size());
+			}
+		} wipe {acct.account_key};
+		AddAccount(alias, acct, Str(container));
+	});
+	PG_RETURN_VOID();
+}
+
 PG_FUNCTION_INFO_V1(azure_account_remove);
 /* azure_account_remove(alias): deletes an account. */
 Datum
