@@ -82,7 +82,8 @@ trap 'rm -rf "$TMP"' EXIT
 RAW="$TMP/raw.jsonl"
 : >"$RAW"
 emit() { printf '%s\n' "$1" >>"$RAW"; }
-cfg() { node -p "const c = require('$BENCH/config.json'); $1"; }
+# shellcheck source=lib/common.sh
+. "$BENCH/lib/common.sh"
 
 RUNS=$BENCH_RUNS SECS=$BENCH_SECONDS ROWS=$BENCH_ROWS
 PW="bench-$RANDOM$RANDOM"
@@ -98,18 +99,6 @@ else
 fi
 export CPU_MEASURED
 
-ACCOUNT="$(cfg c.account)" CONTAINER="$(cfg c.container)" USER_ID="$(cfg c.user_id)"
-CONNSTR="DefaultEndpointsProtocol=https;AccountName=$ACCOUNT;AccountKey=$(cfg c.account_key);EndpointSuffix=$(cfg c.endpoint_suffix)"
-
-# SQL literal (dollar-quoted) of a config value.
-lit() { local v; v="$(cfg "$1")"; printf '$v$%s$v$' "$v"; }
-READ_OPTS="$(lit c.read_url.permissions), $(lit c.read_url.expires_at), $(lit c.read_url.starts_at), content_type => $(lit c.read_url.content_type), content_disposition => $(lit c.read_url.content_disposition), cache_control => $(lit c.read_url.cache_control)"
-UPLOAD_CT="$(lit c.upload.content_type)"
-
-Q_A="SELECT count(azure_blob_sas_url('photo-' || g || '.png', $READ_OPTS)) FROM generate_series(1, {N}) AS g"
-Q_B="SELECT count(s.sas_url) FROM generate_series(1, {N}) AS g, LATERAL azure_generate_upload_sas('photo-' || g || '.png', $UPLOAD_CT) AS s"
-Q_C="SELECT count(azure_generate_read_sas(blob_name)) FROM azure_files"
-W_C="SELECT count(azure_generate_read_sas(blob_name)) FROM (SELECT blob_name FROM azure_files LIMIT 20000) AS f"
 Q_G="SELECT count(azure_blob_sas_url('photo-' || g || '.png', 'r', '2030-01-01')) FROM generate_series(1, $BENCH_RSS_N) AS g"
 Q_G0="SELECT count(md5('photo-' || g || '.png')) FROM generate_series(1, $BENCH_RSS_N) AS g"
 
