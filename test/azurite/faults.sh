@@ -208,6 +208,13 @@ sess_run a "SET azure_blob.max_retries = 0; SELECT azure_blob_get('x', NULL, 'ba
 expect_sess 08006 "(a) connect timeout 500 ms, max_retries 0 (full accept queue)" 450 1500
 sess_run a "SET azure_blob.max_retries = 1; SELECT azure_blob_get('x', NULL, 'backlog');" || true
 expect_sess 08006 "(a) connect timeout 500 ms, max_retries 1: 500 + 100 backoff + 500" 1050 2500
+# The limit that fired was connect_timeout_ms (500 ms), not request_timeout_ms.
+if printf '%s' "$SESS_OUT" | grep -q "connect_timeout_ms"; then
+	pass "(a) the connect-timeout error names azure_blob.connect_timeout_ms"
+else
+	todo "(a) the connect-timeout error names azure_blob.connect_timeout_ms" \
+		"it says: $(printf '%s' "$SESS_OUT" | grep -o 'DETAIL:.*' | head -n 1)"
+fi
 sess_run a "SELECT pg_backend_pid(), length(azure_blob_get('warm.txt'));" || true
 if [ "$SESS_OUT" = "$PID_A${FS}4" ]; then
 	pass "(a) session A still works against Azurite after the timeouts"
