@@ -147,9 +147,9 @@ HostOf(const std::string &url) {
 
 enum class Outcome { kAnswered, kTransportError };
 
-/* One attempt. On a transport error, fills *curl_error and drops the handle. */
+/* One attempt. On a transport error, fills *curl_error (and whether a connection was made) and drops the handle. */
 Outcome
-PerformOnce(const core::RestRequest &req, HttpResponse &resp, CURLcode *curl_error) {
+PerformOnce(const core::RestRequest &req, HttpResponse &resp, CURLcode *curl_error, bool *connected) {
 	if (handle == nullptr) {
 		handle = curl_easy_init();
 		if (handle == nullptr)
@@ -200,6 +200,9 @@ PerformOnce(const core::RestRequest &req, HttpResponse &resp, CURLcode *curl_err
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
 		return Outcome::kAnswered;
 	}
+	/* A timeout before the connection was made is the connect timeout's doing. */
+	curl_off_t connect_us = 0;
+	*connected = curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connect_us) == CURLE_OK && connect_us > 0;
 	curl_easy_cleanup(handle);
 	handle = nullptr;
 	if (rc == CURLE_ABORTED_BY_CALLBACK)
@@ -244,11 +247,12 @@ Execute(const core::RestRequest &unsigned_req, const Account &acct) {
 	const std::string method = unsigned_req.method;
 	const std::string where = core::UrlForMessages(unsigned_req.url);
 	CURLcode curl_error = CURLE_OK;
+	bool connected = false;
 	for (int attempt = 0;; attempt++) {
 		core::RestRequest req = unsigned_req;
 		core::SignRequest(req, acct.account_name, acct.signer, static_cast<int64_t>(timestamptz_to_time_t(GetCurrentTimestamp())));
 		HttpResponse resp;
-		Outcome outcome = PerformOnce(req, resp, &curl_error);
+		Outcome outcome = PerformOnce(req, resp, &curl_error, &connected);
 		PgCall([&] {
 			elog(DEBUG1, "azure_blob: %s %s -> %ld (attempt %d)", method.c_str(), where.c_str(),
 			     outcome == Outcome::kAnswered ? resp.status : -1L, attempt + 1);
@@ -258,9 +262,13 @@ Execute(const core::RestRequest &unsigned_req, const Account &acct) {
 		if (attempt >= guc_max_retries) {
 			if (outcome == Outcome::kAnswered)
 				return resp;
-			if (curl_error == CURLE_OPERATION_TIMEDOUT)
+			if (curl_error == CURLE_OPERATION_TIMEDOUT && connected)
 				throw Error(sqlstate::kConnectionFailure, "Azure Blob Storage at \"" + HostOf(where) + "\" did not answer in time",
 				            "No answer within azure_blob.request_timeout_ms (" + std::to_string(guc_request_timeout_ms) +
+				                " ms) after " + std::to_string(attempt + 1) + " attempts.");
+			if (curl_error == CURLE_OPERATION_TIMEDOUT)
+				throw Error(sqlstate::kConnectionFailure, "could not connect to Azure Blob Storage at \"" + HostOf(where) + "\"",
+				            "No connection within azure_blob.connect_timeout_ms (" + std::to_string(guc_connect_timeout_ms) +
 				                " ms) after " + std::to_string(attempt + 1) + " attempts.");
 			throw Error(sqlstate::kConnectionFailure, "could not connect to Azure Blob Storage at \"" + HostOf(where) + "\"",
 			            std::string(curl_easy_strerror(curl_error)) + " after " + std::to_string(attempt + 1) +
