@@ -70,6 +70,10 @@ if [ -z "${BENCH_IN_VIRTUALENV:-}" ]; then
 	# pg_virtualenv's own messages go to stderr with the progress log; stdout
 	# gets the report only.
 	pg_virtualenv -t -v 15 "$BENCH/run.sh" >&2
+	# A full run into bench/results/ also refreshes bench/README.md's "Latest results".
+	if [ "$quick" = 0 ] && [ "$(cd "$out" && pwd)" = "$BENCH/results" ]; then
+		node "$BENCH/lib/update-readme.js" "$out/latest.md" "$BENCH/README.md"
+	fi
 	cat "$out/latest.md"
 	exit 0
 fi
@@ -147,6 +151,7 @@ const root = require("path").dirname(bench);
 console.log(JSON.stringify({ meta: {
 	date: new Date().toISOString(),
 	cpu: os.cpus()[0].model, cores: os.cpus().length, kernel: os.release(),
+	load_start: fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
 	postgres: sh("psql -XAtc \"SHOW server_version\""),
 	node: process.version, sdk: require(bench + "/node/node_modules/@azure/storage-blob/package.json").version,
 	openssl: sh("openssl version"),
@@ -191,9 +196,10 @@ done
 # (g): RSS of one backend around BENCH_RSS_N signatures in one query, and the
 # same query shape with md5() instead (what the query costs by itself).
 #
-rss_probe() { # row query
+rss_probe() { # row query [setting]
 	local out
 	out="$(psql_as bench_admin -At -F ' ' <<SQL
+${3:-}
 SELECT vm_rss AS rss0, rss_anon AS anon0, pid FROM bench_rss_kb() \gset
 SELECT count(azure_blob_sas_url('photo-' || g || '.png', 'r', '2030-01-01')) AS warm FROM generate_series(1, 1000) AS g \gset
 SELECT vm_rss AS rss1, rss_anon AS anon1 FROM bench_rss_kb() \gset
@@ -207,9 +213,12 @@ SQL
 	read -r pid rss0 anon0 rss1 anon1 rss2 anon2 cnt secs <<<"$out"
 	emit "{\"row\":\"$1\",\"pid\":$pid,\"rss_start_kb\":$rss0,\"anon_start_kb\":$anon0,\"rss_before_kb\":$rss1,\"anon_before_kb\":$anon1,\"rss_after_kb\":$rss2,\"anon_after_kb\":$anon2,\"n\":$cnt,\"seconds\":$secs}"
 }
-log "(g) RSS around $BENCH_RSS_N signatures in one query (and an md5() baseline)"
+log "(g) RSS around $BENCH_RSS_N signatures in one query (and an md5() baseline, and with jit = on)"
 rss_probe g "$Q_G"
 rss_probe g_md5 "$Q_G0"
+# For reference: the bench roles run with jit = off; with Postgres' default
+# (jit = on) a query this large loads libLLVM into the backend.
+rss_probe g_jit "$Q_G" "SET jit = on;"
 
 #
 # (f): pgbench, both cores, interleaved rounds.
@@ -248,6 +257,7 @@ done
 #
 # Report.
 #
+emit "{\"load_end\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 cp "$RAW" "$BENCH_OUT/latest.raw.jsonl"
 node "$BENCH/lib/report.js" "$RAW" "$BENCH_OUT" >/dev/null
 log "wrote $BENCH_OUT/latest.md, latest.json, chart.png"

@@ -18,9 +18,9 @@ const lines = fs.readFileSync(rawPath, 'utf8').split('\n').filter(Boolean).map((
 
 const ROWS = {
 	a: { label: '(a) azure_blob_sas_url', short: '(a) sas_url', group: 'pg',
-		what: "`count(azure_blob_sas_url('photo-'||g||'.png', 'r', se, st, rsct, rscd, rscc))` over generate_series, as bench_admin" },
+		what: "`count(azure_blob_sas_url('photo-'\\|\\|g\\|\\|'.png', 'r', se, st, rsct, rscd, rscc))` over generate_series, as bench_admin" },
 	b: { label: '(b) azure_generate_upload_sas', short: '(b) upload_sas', group: 'pg',
-		what: "`count(sas_url)` of `azure_generate_upload_sas('photo-'||g||'.png', 'image/png')` over generate_series, as bench_user (uuid + name MAC, URL, signature)" },
+		what: "`count(sas_url)` of `azure_generate_upload_sas('photo-'\\|\\|g\\|\\|'.png', 'image/png')` over generate_series, as bench_user (uuid + name MAC, URL, signature)" },
 	c: { label: '(c) azure_generate_read_sas', short: '(c) read_sas', group: 'pg',
 		what: '`count(azure_generate_read_sas(blob_name)) FROM azure_files`, as bench_user: all rows its own, RLS and the ownership check included' },
 	d_sdk: { label: '(d) Node SDK signing loop', short: '(d) SDK loop', group: 'node',
@@ -47,9 +47,10 @@ const rates = Object.fromEntries(Object.keys(ROWS).map((k) => [k, []]));
 const pgbench = [];
 const rss = {};
 for (const l of lines) {
-	if (l.meta) meta = l.meta;
+	if (l.meta) meta = { ...l.meta, ...meta };
+	else if (l.load_end) meta.load_end = l.load_end;
 	else if (l.row === 'f') pgbench.push(l);
-	else if (l.row === 'g' || l.row === 'g_md5') rss[l.row] = l;
+	else if (l.row === 'g' || l.row === 'g_md5' || l.row === 'g_jit') rss[l.row] = l;
 	else if (l.row === 'e') {
 		for (const [v, runs] of Object.entries(l.result.variants)) for (const r of runs) rates[E_VARIANTS[v]].push(r.n / r.seconds);
 		meta.e_msg_len = l.result.msg_len;
@@ -122,6 +123,9 @@ const md = [];
 md.push(`# azure_blob benchmark${meta.quick ? ' (QUICK MODE: smoke run, not for the record)' : ''}`);
 md.push('');
 md.push(`${meta.date} · ${meta.cpu}, ${meta.cores} cores · PostgreSQL ${meta.postgres} · Node ${meta.node}, @azure/storage-blob ${meta.sdk} · ${meta.openssl_lib || meta.openssl}`);
+md.push('');
+md.push(`Load average (1, 5, 15 min) at start ${meta.load_start ?? 'n/a'}, at end ${meta.load_end ?? 'n/a'}: other work on the machine shows in the spread column.`);
+md.push('');
 md.push(`Extension: commit ${meta.commit}${meta.tree_changes ? ` + ${meta.tree_changes} uncommitted file(s) in src/` : ''}, ${meta.built_from_tree ? 'built from this tree' : 'as installed (--no-build)'} (azure_blob.so sha256 ${meta.so_sha256}…).`);
 md.push('');
 md.push(`## Signing throughput: one core per process, median of ${meta.runs} interleaved runs of ~${meta.seconds_per_run} s`);
@@ -154,13 +158,24 @@ md.push('## Backend memory (g): VmRSS / RssAnon of one backend, from /proc/self/
 md.push('');
 md.push('| query | at connect | before (after 1,000-call warm-up) | after | growth | RssAnon growth | rate |');
 md.push('|---|--:|--:|--:|--:|--:|--:|');
-for (const [k, label] of [['g', `azure_blob_sas_url × ${int(meta.rss_n)}`], ['g_md5', `md5() × ${int(meta.rss_n)} (same query shape, baseline)`]]) {
+for (const [k, label] of [
+	['g', `azure_blob_sas_url × ${int(meta.rss_n)}`],
+	['g_md5', `md5() × ${int(meta.rss_n)} (same query shape, baseline)`],
+	['g_jit', `azure_blob_sas_url × ${int(meta.rss_n)}, jit = on (reference)`],
+]) {
 	const g = rss[k];
 	if (!g) continue;
 	md.push(`| ${label} | ${int(g.rss_start_kb)} kB | ${int(g.rss_before_kb)} kB | ${int(g.rss_after_kb)} kB | **${int(g.rss_after_kb - g.rss_before_kb)} kB** | ${int(g.anon_after_kb - g.anon_before_kb)} kB | ${int(g.n / g.seconds)}/s |`);
 }
-if (rss.g) md.push('', `Growth from connect (includes loading azure_blob.so and the key cache): ${int(rss.g.rss_after_kb - rss.g.rss_start_kb)} kB.`);
+if (rss.g) md.push('', `The bench roles run with jit = off; the target is the first row. Growth from connect (includes loading azure_blob.so and the key cache): ${int(rss.g.rss_after_kb - rss.g.rss_start_kb)} kB.${jitNote()}`);
 md.push('');
+function jitNote() {
+	if (!rss.g_jit || !rss.g) return '';
+	const extra = (rss.g_jit.rss_after_kb - rss.g_jit.rss_before_kb) - (rss.g.rss_after_kb - rss.g.rss_before_kb);
+	const anon = (rss.g_jit.anon_after_kb - rss.g_jit.anon_before_kb) - (rss.g.anon_after_kb - rss.g.anon_before_kb);
+	if (extra < 4096) return ' With jit = on (Postgres\' default) JIT made no difference at this size.';
+	return ` With jit = on (Postgres' default) the query is JIT-compiled and the backend loads libLLVM: ${int(extra)} kB more, of which ${int(anon)} kB anonymous; the rest is the library's file-backed pages, not the extension.`;
+}
 md.push('## Targets (ratios of medians from this one invocation)');
 md.push('');
 for (const t of targets) md.push(`- **${t.pass ? 'PASS' : 'FAIL'}** ${t.text}: ${fmtVal(t.value, t.fmt)} (target ${fmtTarget(t)})`);

@@ -16,9 +16,14 @@ SELECT azure_account_add('default', :'connstr', :'container');
 CREATE ROLE bench_user LOGIN PASSWORD :'password' IN ROLE azure_blob_user;
 CREATE ROLE bench_admin LOGIN PASSWORD :'password' IN ROLE azure_blob_admin;
 ALTER ROLE bench_user SET azure_blob.user_id = :'user_id';
--- One core per process: no parallel workers behind a timed query.
+-- One core per process: no parallel workers behind a timed query. No JIT:
+-- it would switch on only above jit_above_cost, so a short calibration run and
+-- the long timed run would execute different code, and in (g) loading libLLVM
+-- alone adds ~50 MB of RSS (file-backed, the same with md5()).
 ALTER ROLE bench_user SET max_parallel_workers_per_gather = 0;
 ALTER ROLE bench_admin SET max_parallel_workers_per_gather = 0;
+ALTER ROLE bench_user SET jit = off;
+ALTER ROLE bench_admin SET jit = off;
 
 -- bench_runs(query, seconds, runs, warm): the timing loop, inside the backend.
 -- query returns one count; '{N}' in it is replaced by a row count chosen so
