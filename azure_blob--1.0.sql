@@ -241,6 +241,7 @@ CREATE FUNCTION @extschema@.azure_process_deletions(max_items int DEFAULT 1000)
 DECLARE
 	item record;
 	done integer := 0;
+	detail text;
 BEGIN
 	IF max_items IS NULL OR max_items < 1 THEN
 		RAISE EXCEPTION 'max_items must be positive' USING ERRCODE = 'invalid_parameter_value';
@@ -264,11 +265,12 @@ BEGIN
 			done := done + 1;
 		EXCEPTION WHEN OTHERS THEN
 			-- Stays queued; retried with exponential backoff up to an hour.
+			GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
 			-- LEAST is SQL syntax, not a pg_catalog function; the exponent is
 			-- capped (2^12 * 10 s > 1 h) so that the interval never overflows.
 			UPDATE azure_blob.deletion_queue
 			   SET attempts = attempts + 1,
-			       last_error = SQLERRM,
+			       last_error = SQLERRM || coalesce(' (' || nullif(detail, '') || ')', ''),
 			       next_attempt_at = pg_catalog.now()
 			           + LEAST(pg_catalog.power(2, LEAST(attempts, 12)) * interval '10 seconds', interval '1 hour')
 			 WHERE id = item.id;

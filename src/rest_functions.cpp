@@ -102,11 +102,17 @@ struct Properties {
 	int64_t last_modified = 0;
 };
 
+/* A 404 for the blob itself; a missing container (or account) is an error, not an absent blob. */
+bool
+BlobNotFound(const HttpResponse &r) {
+	return r.status == 404 && r.error_code != "ContainerNotFound" && r.error_code != "ResourceNotFound";
+}
+
 Properties
 FetchProperties(const Target &t, const std::string &blob) {
 	HttpResponse r = Execute(core::GetBlobPropertiesRequest(t.acct->blob_endpoint, t.container, blob), *t.acct);
 	Properties p;
-	if (r.status == 404)
+	if (BlobNotFound(r))
 		return p;
 	if (r.status != 200)
 		ThrowAzureError(r, "could not read the properties of blob " + Quoted(blob) + " in container " + Quoted(t.container));
@@ -221,7 +227,7 @@ azure_blob_get(PG_FUNCTION_ARGS) {
 		core::ValidateBlobName(blob);
 		Target t = ResolveTarget(account, container);
 		HttpResponse r = Execute(core::GetBlobRequest(t.acct->blob_endpoint, t.container, blob), *t.acct);
-		if (r.status == 404)
+		if (BlobNotFound(r))
 			return nullptr;
 		if (r.status != 200)
 			ThrowAzureError(r, "could not read blob " + Quoted(blob) + " from container " + Quoted(t.container));
@@ -263,7 +269,7 @@ azure_blob_put(PG_FUNCTION_ARGS) {
 }
 
 PG_FUNCTION_INFO_V1(azure_blob_delete);
-/* azure_blob_delete(blob_name, container, account): true if deleted, false if there was no such blob. */
+/* azure_blob_delete(blob_name, container, account): true if deleted, false if there was no such blob (or container). */
 Datum
 azure_blob_delete(PG_FUNCTION_ARGS) {
 	const char *blob = ReqText(fcinfo, 0, "blob name");
@@ -273,6 +279,7 @@ azure_blob_delete(PG_FUNCTION_ARGS) {
 		core::ValidateBlobName(blob);
 		Target t = ResolveTarget(account, container);
 		HttpResponse r = Execute(core::DeleteBlobRequest(t.acct->blob_endpoint, t.container, blob), *t.acct);
+		/* Deleting is idempotent: with its container gone, the blob is gone too. */
 		if (r.status == 404)
 			return false;
 		if (r.status != 202 && r.status != 200)

@@ -212,7 +212,7 @@ expect_sess 08006 "(a) connect timeout 500 ms, max_retries 1: 500 + 100 backoff 
 if printf '%s' "$SESS_OUT" | grep -q "connect_timeout_ms"; then
 	pass "(a) the connect-timeout error names azure_blob.connect_timeout_ms"
 else
-	todo "(a) the connect-timeout error names azure_blob.connect_timeout_ms" \
+	fail "(a) the connect-timeout error names azure_blob.connect_timeout_ms" \
 		"it says: $(printf '%s' "$SESS_OUT" | grep -o 'DETAIL:.*' | head -n 1)"
 fi
 sess_run a "SELECT pg_backend_pid(), length(azure_blob_get('warm.txt'));" || true
