@@ -56,7 +56,7 @@ struct FilesInfo {
 	Oid schema;
 	Oid relid;
 	Oid index;
-	AttrNumber user_att, account_att, container_att;
+	AttrNumber name_att, user_att, account_att, container_att;
 	bool standard_policies;
 };
 FilesInfo info = {};
@@ -135,10 +135,11 @@ Load(Oid schema) {
 	if (!OidIsValid(info.relid) || !OidIsValid(info.index))
 		elog(ERROR, "azure_files or its blob_name hash index is missing");
 	Relation rel = table_open(info.relid, AccessShareLock);
+	info.name_att = get_attnum(info.relid, "blob_name");
 	info.user_att = get_attnum(info.relid, "user_id");
 	info.account_att = get_attnum(info.relid, "account");
 	info.container_att = get_attnum(info.relid, "container");
-	info.standard_policies = info.user_att > 0 && info.account_att > 0 && info.container_att > 0 &&
+	info.standard_policies = info.name_att > 0 && info.user_att > 0 && info.account_att > 0 && info.container_att > 0 &&
 	                         PoliciesAreStandard(rel, schema, info.user_att);
 	table_close(rel, AccessShareLock);
 	info.valid = true;
@@ -243,7 +244,21 @@ FindVisibleFile(Oid schema, text *blob, char **account, char **container) {
 	index_rescan(scan, &key, 1, nullptr, 0);
 	TupleTableSlot *slot = table_slot_create(heap, nullptr);
 	Visibility result = Visibility::kNotVisible;
-	if (index_getnext_slot(scan, ForwardScanDirection, slot)) {
+	const size_t blob_len = VARSIZE_ANY_EXHDR(blob);
+	while (index_getnext_slot(scan, ForwardScanDirection, slot)) {
+		/*
+		 * A hash index finds rows by the 32-bit hash of the name, not the
+		 * name (xs_recheck is always set): skip rows whose name differs, or a
+		 * name with the same hash as a visible row would be signed.  blob_name
+		 * is COLLATE "C", so equality is byte equality.
+		 */
+		bool name_null;
+		Datum name = slot_getattr(slot, info.name_att, &name_null);
+		if (name_null)
+			continue;
+		text *row_name = DatumGetTextPP(name);
+		if (VARSIZE_ANY_EXHDR(row_name) != blob_len || memcmp(VARDATA_ANY(row_name), VARDATA_ANY(blob), blob_len) != 0)
+			continue;
 		bool user_null, account_null, container_null;
 		Datum user_id = slot_getattr(slot, info.user_att, &user_null);
 		Datum acct = slot_getattr(slot, info.account_att, &account_null);
@@ -260,6 +275,7 @@ FindVisibleFile(Oid schema, text *blob, char **account, char **container) {
 			*container = TextDatumGetCString(cont);
 			result = Visibility::kVisible;
 		}
+		break; /* blob_name is unique: at most one live row has this name */
 	}
 	ExecDropSingleTupleTableSlot(slot);
 	index_endscan(scan);
