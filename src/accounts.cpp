@@ -29,6 +29,7 @@ extern "C" {
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "nodes/params.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -237,9 +238,26 @@ ExecuteAsOwner(Oid owner, const char *sql, int nargs, Oid *types, Datum *values,
 	                         0, false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	int rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+	/*
+	 * Not SPI_execute_with_args: it marks the values PARAM_FLAG_CONST, so the
+	 * planner folds them into the plan as constants, and the key would show
+	 * in auto_explain (log_nested_statements, log_verbose) and debug_print_plan
+	 * output.  Plain parameters stay "$3" in every plan.
+	 */
+	SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
+	if (plan == nullptr)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	ParamListInfo params = makeParamList(nargs);
+	for (int i = 0; i < nargs; i++) {
+		ParamExternData *p = &params->params[i];
+		p->value = values[i];
+		p->isnull = nulls != nullptr && nulls[i] == 'n';
+		p->pflags = 0;
+		p->ptype = types[i];
+	}
+	int rc = SPI_execute_plan_with_paramlist(plan, params, false, 0);
 	if (rc < 0)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+		elog(ERROR, "SPI_execute_plan_with_paramlist failed: %s", SPI_result_code_string(rc));
 	uint64 processed = SPI_processed;
 	SPI_finish();
 	AtEOXact_GUC(false, nestlevel);
