@@ -29,6 +29,7 @@ extern "C" {
 #include <vector>
 
 #include "accounts.hpp"
+#include "core/encoding.hpp"
 #include "core/names.hpp"
 #include "core/rest.hpp"
 #include "core/upload.hpp"
@@ -146,6 +147,23 @@ TextArrayArg(FunctionCallInfo fcinfo, int n, const char *what) {
 		out.push_back(TextToUtf8(DatumGetTextPP(elems[i])));
 	}
 	return out;
+}
+
+/*
+ * A listing prefix is the start of a blob name: at most 1,024 characters of
+ * UTF-8 without control characters.  Anything else cannot match a blob, and
+ * is refused here rather than sent to Azure.  Runs inside Guard().
+ */
+void
+ValidateListPrefix(std::string_view prefix) {
+	if (!core::IsValidUtf8(prefix))
+		throw Error(sqlstate::kInvalidParameterValue, "blob name prefix is not valid UTF-8");
+	if (core::Utf8Length(prefix) > core::kMaxBlobNameChars)
+		throw Error(sqlstate::kInvalidParameterValue, "blob name prefix is too long",
+		            "A blob name has at most 1024 characters.");
+	for (unsigned char c : prefix)
+		if (c < 0x20 || c == 0x7F)
+			throw Error(sqlstate::kInvalidParameterValue, "blob name prefix must not contain control characters");
 }
 
 std::vector<std::string>
@@ -393,6 +411,7 @@ azure_blob_list(PG_FUNCTION_ARGS) {
 		MemoryContextReset(st->page_cxt);
 		st->count = st->next = 0;
 		Guard([&] {
+			ValidateListPrefix(st->prefix);
 			Target t = ResolveTarget(st->account, st->container);
 			HttpResponse r = Execute(
 			    core::ListBlobsRequest(t.acct->blob_endpoint, t.container, st->prefix, st->marker, kListPageSize),
