@@ -243,7 +243,10 @@ DECLARE
 	done integer := 0;
 	detail text;
 BEGIN
-	IF max_items IS NULL OR max_items < 1 THEN
+	IF max_items IS NULL THEN
+		RAISE EXCEPTION 'max_items must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF max_items < 1 THEN
 		RAISE EXCEPTION 'max_items must be positive' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	-- SKIP LOCKED: several workers (cron, pg_cron, replicas of a job) never take the same blob.
@@ -290,25 +293,53 @@ CREATE FUNCTION @extschema@.azure_reconcile(container text DEFAULT NULL, account
 	LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	acct text;
-	cont text := container;
+	cont text;
+	default_cont text;
 	age interval;
 	started timestamptz := pg_catalog.clock_timestamp();
+	cutoff timestamptz;
 	r record;
 BEGIN
 	PERFORM @extschema@.azure_current_user_id();  -- loads the module, so its settings exist
+	-- Bad arguments fail here, before any request to Azure.
+	IF delete_orphans IS NULL THEN
+		RAISE EXCEPTION 'delete_orphans must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF account = '' THEN
+		RAISE EXCEPTION 'account must not be empty' USING ERRCODE = 'invalid_parameter_value',
+			HINT = 'Pass NULL to use the default.';
+	END IF;
+	IF container = '' THEN
+		RAISE EXCEPTION 'container must not be empty' USING ERRCODE = 'invalid_parameter_value',
+			HINT = 'Pass NULL to use the default.';
+	END IF;
+	IF min_age < interval '0' THEN
+		RAISE EXCEPTION 'min_age must not be negative' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
 	acct := coalesce(account, pg_catalog.current_setting('azure_blob.default_account'));
+	IF acct = '' THEN
+		RAISE EXCEPTION 'no storage account given and no default account set'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			HINT = 'Pass an account alias or set azure_blob.default_account.';
+	END IF;
 	-- An upload URL may be used until it expires: younger blobs may still be on their way to a row.
 	age := coalesce(min_age, pg_catalog.current_setting('azure_blob.max_sas_lifetime')::interval);
-	IF cont IS NULL THEN
-		SELECT a.default_container INTO cont FROM azure_blob.accounts a WHERE a.alias = acct;
+	cutoff := started - age;  -- a min_age beyond the calendar is 22008 here
+	SELECT a.default_container INTO default_cont FROM azure_blob.accounts a WHERE a.alias = acct;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'storage account "%" does not exist', acct USING ERRCODE = 'undefined_object',
+			HINT = 'Add it with azure_account_add(), or check azure_blob.default_account.';
 	END IF;
+	cont := coalesce(container, default_cont);
 	IF cont IS NULL THEN
 		RAISE EXCEPTION 'no container given and storage account "%" has no default container', acct
 			USING ERRCODE = 'object_not_in_prerequisite_state';
 	END IF;
-	CREATE TEMP TABLE IF NOT EXISTS azure_reconcile_listing (
+	-- Not IF NOT EXISTS: this runs as the owner, and a table of this name that
+	-- the caller made beforehand could carry triggers (or rules) that would run
+	-- with the owner's rights.  Such a table makes this fail (42P07) instead.
+	CREATE TEMP TABLE azure_reconcile_listing (
 		name text PRIMARY KEY, size_bytes bigint, last_modified timestamptz) ON COMMIT DROP;
-	TRUNCATE pg_temp.azure_reconcile_listing;
 	INSERT INTO pg_temp.azure_reconcile_listing
 		SELECT l.blob_name, l.size_bytes, l.last_modified FROM @extschema@.azure_blob_list('', cont, acct) l;
 
@@ -318,7 +349,7 @@ BEGIN
 		                    WHERE f.blob_name = l.name AND f.account = acct AND f.container = cont)
 		   AND NOT EXISTS (SELECT FROM azure_blob.deletion_queue q
 		                    WHERE q.blob_name = l.name AND q.account = acct AND q.container = cont)
-		   AND l.last_modified < started - age
+		   AND l.last_modified < cutoff
 		 ORDER BY l.name
 	LOOP
 		problem := 'blob_without_row';
