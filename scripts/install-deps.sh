@@ -29,6 +29,8 @@ PACKAGES=(
 	libcurl4-openssl-dev
 	libssl-dev
 	libxml2-dev
+	clang
+	libclang-rt-14-dev
 	googletest
 	libgtest-dev
 	nlohmann-json3-dev

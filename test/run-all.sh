@@ -258,6 +258,54 @@ else
 fi
 
 # ---------------------------------------------------------------------------
+# The unit tests again, built with AddressSanitizer and UndefinedBehaviorSanitizer.
+banner "asan-unit: cmake -DAZURE_BLOB_SANITIZE=ON + ctest"
+t0=$SECONDS
+log="$LOG_DIR/asan-unit.log"
+if ! run_logged "$LOG_DIR/asan-configure.log" cmake -S . -B build-asan -DAZURE_BLOB_SANITIZE=ON \
+	-DAZURE_BLOB_BUILD_MODULE=OFF -DCMAKE_BUILD_TYPE=Debug ||
+	! run_logged "$LOG_DIR/asan-build.log" cmake --build build-asan -j2; then
+	record asan-unit 0 1 "sanitizer build failed" $((SECONDS - t0))
+else
+	rc=0
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		run_logged "$log" ctest --test-dir build-asan --output-on-failure || rc=$?
+	line="$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)"
+	if [ -z "$line" ]; then
+		record asan-unit 0 1 "no ctest summary line, exit $rc" $((SECONDS - t0))
+	else
+		failed="$(sed -E 's/^[0-9]+% tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")"
+		total="$(sed -E 's/^[0-9]+% tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")"
+		note="$line"
+		if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+			failed=1
+			note="$line; but ctest exited $rc"
+		fi
+		record asan-unit "$((total - failed))" "$failed" "$note" $((SECONDS - t0))
+	fi
+fi
+
+# ---------------------------------------------------------------------------
+# libFuzzer targets, FUZZ_SECONDS each (default 30), seeds and kept regressions first.
+banner "fuzz: test/fuzz/run.sh ${FUZZ_SECONDS:-30}"
+t0=$SECONDS
+log="$LOG_DIR/fuzz.log"
+rc=0
+run_logged "$log" bash test/fuzz/run.sh "${FUZZ_SECONDS:-30}" || rc=$?
+line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+if [ -z "$line" ]; then
+	record fuzz 0 1 "no summary line, exit $rc" $((SECONDS - t0))
+else
+	failed="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"$line")"
+	note="exit $rc"
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1
+		note="summary says 0 failed, but exit $rc"
+	fi
+	record fuzz "${line%% *}" "$failed" "$note" $((SECONDS - t0))
+fi
+
+# ---------------------------------------------------------------------------
 banner "summary (logs in $LOG_DIR)"
 for s in "${SUMMARY[@]}"; do
 	echo "$s"

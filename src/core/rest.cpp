@@ -421,11 +421,18 @@ ParseRfc1123(std::string_view t) {
 	int64_t day, year, hour, minute, second;
 	if (!num(5, 2, &day) || !num(12, 4, &year) || !num(17, 2, &hour) || !num(20, 2, &minute) || !num(23, 2, &second))
 		return std::nullopt;
+	static const char *const kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	bool weekday = false;
+	for (const char *d : kDays)
+		weekday = weekday || t.substr(0, 3) == d;
 	unsigned month = 0;
 	for (unsigned i = 0; i < 12; i++)
 		if (t.substr(8, 3) == kMonths[i])
 			month = i + 1;
-	if (month == 0 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+	static const int kMonthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (!weekday || month == 0 || day < 1 || day > kMonthDays[month - 1] || (month == 2 && day == 29 && !leap) ||
+	    hour > 23 || minute > 59 || second > 59)
 		return std::nullopt;
 	return DaysFromCivil(year, month, static_cast<unsigned>(day)) * 86400 + hour * 3600 + minute * 60 + second;
 }

@@ -70,6 +70,7 @@ SharedKeyStringToSign(std::string_view method, std::string_view account_name, st
 	                                        "if-modified-since", "if-match",        "if-none-match",
 	                                        "if-unmodified-since", "range"};
 	std::string standard[std::size(kStandard)];
+	bool seen[std::size(kStandard)] = {};
 	std::vector<std::pair<std::string, std::string>> ms;
 	for (const HttpHeader &h : headers) {
 		std::string name = Lower(h.name);
@@ -81,9 +82,15 @@ SharedKeyStringToSign(std::string_view method, std::string_view account_name, st
 			ms.emplace_back(std::move(name), std::string(value));
 			continue;
 		}
-		for (size_t i = 0; i < std::size(kStandard); i++)
-			if (name == kStandard[i])
-				standard[i].assign(value);
+		for (size_t i = 0; i < std::size(kStandard); i++) {
+			if (name != kStandard[i])
+				continue;
+			/* Which of two values would be signed is a guess the service may not share: refuse. */
+			if (seen[i])
+				throw Error(sqlstate::kInternalError, "header \"" + name + "\" given twice");
+			seen[i] = true;
+			standard[i].assign(value);
+		}
 	}
 	/* Content-Length 0 signs as empty (x-ms-version >= 2015-02-21); Date is always empty: x-ms-date rules. */
 	if (standard[2] == "0")

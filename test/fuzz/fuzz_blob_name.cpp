@@ -1,0 +1,45 @@
+/*-------------------------------------------------------------------------
+ * fuzz_blob_name.cpp
+ *	  libFuzzer target: blob-name rules and URL encoding.
+ *
+ * Invariants: a name that ValidateBlobName accepts encodes to a URL path
+ * with only unreserved characters, "/" and %XX escapes, which decodes back
+ * to the name; encodeURIComponent output always decodes back to its input.
+ *-------------------------------------------------------------------------
+ */
+#include <cstdint>
+#include <string>
+
+#include "core/encoding.hpp"
+#include "core/error.hpp"
+#include "core/names.hpp"
+#include "fuzz_common.hpp"
+
+using namespace azure_blob;
+
+extern "C" int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+	const std::string s(reinterpret_cast<const char *>(data), size);
+	const std::string component = core::EncodeUriComponent(s);
+	FUZZ_CHECK(core::PercentDecode(component, false) == s);
+	for (char c : component)
+		FUZZ_CHECK(c != '#' && c != '?' && c != '&' && c != '=' && c != '+' && c != '/' && c != ' ');
+	bool valid = true;
+	try {
+		core::ValidateBlobName(s);
+	} catch (const Error &e) {
+		FUZZ_CHECK(e.sqlstate == "22023");
+		valid = false;
+	}
+	if (valid) {
+		FUZZ_CHECK(core::IsValidUtf8(s));
+		FUZZ_CHECK(!s.empty() && s.front() != '/' && s.back() != '/' && s.back() != '.');
+		FUZZ_CHECK(s.find("//") == std::string::npos && s.find('\\') == std::string::npos);
+		const std::string path = core::EncodeBlobPath(s);
+		for (char c : path)
+			FUZZ_CHECK(c != '#' && c != '?' && c != ' ' && c != '\'' && c != '\\' && static_cast<unsigned char>(c) > 0x20 &&
+			           static_cast<unsigned char>(c) < 0x7F);
+		FUZZ_CHECK(core::PercentDecode(path, false) == s);
+	}
+	return 0;
+}
