@@ -109,15 +109,17 @@ rm -rf "$WORK"
 # shellcheck disable=SC2086
 pg_ctlcluster $CLUSTER start
 
-callgrind_annotate --inclusive=yes --threshold=100 "$OUT/callgrind.out" >"$OUT/inclusive.txt"
-callgrind_annotate --inclusive=no --threshold=100 "$OUT/callgrind.out" >"$OUT/self.txt"
+callgrind_annotate --auto=no --inclusive=yes --threshold=100 "$OUT/callgrind.out" >"$OUT/inclusive.txt"
+callgrind_annotate --auto=no --inclusive=no --threshold=100 "$OUT/callgrind.out" >"$OUT/self.txt"
 
 # Function lines of callgrind_annotate: "  1,234,567 (12.34%)  file:function [object]".
+# callgrind_annotate lists a function once per source file its code came from
+# (inlined headers, relative and absolute paths), so entries are merged by
+# function name: self costs add up, inclusive costs take the largest.
 # The inclusive list leaves out the chain from main() down to
 # standard_ExecutorRun (every frame >= 99.9 %: nothing to learn there).
-# awk, not head: a closed pipe would fail the script under pipefail.
-top() {
-	awk -v skip="$2" '
+top() { # file inclusive(1|0)
+	awk -v incl="$2" '
 	# Drops parameter lists (balanced parentheses) and ABI tags from a C++ name.
 	function simplify(name,    out, depth, i, c) {
 		out = ""; depth = 0
@@ -130,16 +132,32 @@ top() {
 		gsub(/\[abi:cxx11\]/, "", out)
 		return out
 	}
-	/^ *[0-9,]+ \( *[0-9.]+%\) / && !/PROGRAM TOTALS/ {
-		pct = $0; sub(/^[^(]*\( */, "", pct); sub(/%.*/, "", pct)
-		if (skip && pct + 0 >= 99.9) next
-		head = $0; sub(/\)  .*/, ")", head)
+	/PROGRAM TOTALS/ { total = $1; gsub(",", "", total); total += 0; next }
+	/^Ir +file:function/ { infns = 1; next }
+	infns && /^-+$/ { next }
+	infns && /^ *$/ { infns = 0; next }
+	infns && /^ *[0-9,]+ \( *[0-9.]+%\) / {
+		ir = $1; gsub(",", "", ir); ir += 0
 		rest = $0; sub(/^[^)]*\)  /, "", rest)
 		obj = ""
 		if (match(rest, / \[[^]]*\]$/)) { obj = substr(rest, RSTART + 2, RLENGTH - 3); rest = substr(rest, 1, RSTART - 1); sub(/.*\//, "", obj) }
-		sub(/^.*\/(src|csu|string|sysdeps)\//, "", rest)
-		if (++n <= 25) printf "%s  %s  [%s]\n", head, simplify(rest), obj
-	}' "$1"
+		# rest is file:function; the function name starts after the first ":" that follows the file.
+		file = rest; sub(/:.*/, "", file); sub(/.*\//, "", file)
+		fn = rest; sub(/^[^:]*:/, "", fn); fn = simplify(fn)
+		if (!(fn in cost)) { order[++n] = fn; where[fn] = file; lib[fn] = obj }
+		if (incl) { if (ir > cost[fn] + 0) cost[fn] = ir } else cost[fn] += ir
+		if (lib[fn] == "" && obj != "") lib[fn] = obj
+		if (where[fn] == "???" && file != "???") where[fn] = file
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			fn = order[i]
+			if (incl && cost[fn] >= total * 0.999) continue
+			printf "%.0f\t%.2f\t%s\t%s\t%s\n", cost[fn], 100 * cost[fn] / total, fn, where[fn], lib[fn]
+		}
+	}' "$1" | sort -t "$(printf '\t')" -k1,1nr | awk -F '\t' '
+		function commas(x,    s) { s = ""; while (length(x) > 3) { s = "," substr(x, length(x) - 2) s; x = substr(x, 1, length(x) - 3) } return x s }
+		NR <= 25 { printf "%15s (%5.2f%%)  %s  [%s%s]\n", commas($1), $2, $3, $4, ($5 != "" ? ", " $5 : "") }'
 }
 total="$(awk '/^summary:/ { print $2 }' "$OUT/callgrind.out")"
 {
@@ -164,8 +182,9 @@ total="$(awk '/^summary:/ { print $2 }' "$OUT/callgrind.out")"
 	top "$OUT/self.txt" 0
 	echo
 	echo "Callers of the unnamed functions among the top 10 by self cost:"
-	callgrind_annotate --tree=caller --threshold=100 "$OUT/callgrind.out" 2>/dev/null >"$OUT/callers.txt"
-	top "$OUT/self.txt" 0 | awk 'NR <= 10' | grep -o '???:0x[0-9a-f]*  \[[^]]*\]' | while read -r fn obj; do
+	callgrind_annotate --auto=no --tree=caller --threshold=100 "$OUT/callgrind.out" 2>/dev/null >"$OUT/callers.txt"
+	top "$OUT/self.txt" 0 | awk 'NR <= 10' | grep -o '0x[0-9a-f]*  \[???, [^]]*\]' | while read -r addr _ obj; do
+		fn="???:$addr" obj="[${obj%]}]"
 		awk -v fn="$fn" '
 			/^$/ { n = 0; next }
 			/ < / { buf[++n] = $0; next }

@@ -257,7 +257,9 @@ done
 #
 # Report.
 #
-emit "{\"load_end\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
+# The installed library is shared with whoever else runs make install on this
+# machine: the report warns if it changed while the bench ran.
+emit "{\"load_end\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"so_sha256_end\":\"$(sha256sum "$(pg_config --pkglibdir)/azure_blob.so" | cut -c1-16)\"}"
 cp "$RAW" "$BENCH_OUT/latest.raw.jsonl"
 node "$BENCH/lib/report.js" "$RAW" "$BENCH_OUT" >/dev/null
 log "wrote $BENCH_OUT/latest.md, latest.json, chart.png"

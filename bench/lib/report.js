@@ -48,7 +48,10 @@ const pgbench = [];
 const rss = {};
 for (const l of lines) {
 	if (l.meta) meta = { ...l.meta, ...meta };
-	else if (l.load_end) meta.load_end = l.load_end;
+	else if (l.load_end) {
+		meta.load_end = l.load_end;
+		meta.so_sha256_end = l.so_sha256_end;
+	}
 	else if (l.row === 'f') pgbench.push(l);
 	else if (l.row === 'g' || l.row === 'g_md5' || l.row === 'g_jit') rss[l.row] = l;
 	else if (l.row === 'e') {
@@ -124,6 +127,10 @@ md.push(`# azure_blob benchmark${meta.quick ? ' (QUICK MODE: smoke run, not for 
 md.push('');
 md.push(`${meta.date} · ${meta.cpu}, ${meta.cores} cores · PostgreSQL ${meta.postgres} · Node ${meta.node}, @azure/storage-blob ${meta.sdk} · ${meta.openssl_lib || meta.openssl}`);
 md.push('');
+if (meta.so_sha256_end && meta.so_sha256_end !== meta.so_sha256) {
+	md.push(`**WARNING: azure_blob.so was replaced while the bench ran (sha256 ${meta.so_sha256}… at start, ${meta.so_sha256_end}… at end): rows measured in different sessions may have run different builds.**`);
+	md.push('');
+}
 md.push(`Load average (1, 5, 15 min) at start ${meta.load_start ?? 'n/a'}, at end ${meta.load_end ?? 'n/a'}: other work on the machine shows in the spread column.`);
 md.push('');
 md.push(`Extension: commit ${meta.commit}${meta.tree_changes ? ` + ${meta.tree_changes} uncommitted file(s) in src/` : ''}, ${meta.built_from_tree ? 'built from this tree' : 'as installed (--no-build)'} (azure_blob.so sha256 ${meta.so_sha256}…).`);
