@@ -52,8 +52,44 @@ ValidateContainerName(std::string_view name) {
 		             "A container name starts and ends with a letter or digit and has no two hyphens in a row.");
 }
 
+namespace {
+
+/*
+ * The common case in one pass: printable ASCII, no "\", sane segments.
+ * True means the name is valid; false means "look closer" (the full checks
+ * below then find the first rule broken, with its own message).
+ */
+bool
+IsPlainValidBlobName(std::string_view name) {
+	const size_t n = name.size();
+	if (n == 0 || n > kMaxBlobNameChars || name[0] == '/' || name[n - 1] == '/' || name[n - 1] == '.')
+		return false;
+	size_t segments = 1, seg_start = 0;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char c = static_cast<unsigned char>(name[i]);
+		if (c < 0x20 || c >= 0x7F || c == '\\')
+			return false;
+		if (c == '/') {
+			const size_t len = i - seg_start;
+			if (len == 0 || (len == 1 && name[seg_start] == '.') ||
+			    (len == 2 && name[seg_start] == '.' && name[seg_start + 1] == '.'))
+				return false;
+			segments++;
+			seg_start = i + 1;
+		}
+	}
+	const size_t len = n - seg_start;
+	if (len == 2 && name[seg_start] == '.' && name[seg_start + 1] == '.')
+		return false;
+	return segments <= kMaxBlobSegments;
+}
+
+} // namespace
+
 void
 ValidateBlobName(std::string_view name) {
+	if (IsPlainValidBlobName(name))
+		return;
 	if (name.empty())
 		ThrowInvalid("blob name must not be empty");
 	if (!IsValidUtf8(name))

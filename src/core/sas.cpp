@@ -88,6 +88,14 @@ NormalizeLetters(const Letter (&table)[N], std::string_view letters, std::string
 
 void
 CheckFieldText(std::string_view value, const char *field, size_t max_len) {
+	/* Fast path: printable ASCII within the limit is fine. */
+	if (value.size() <= max_len) {
+		bool plain = true;
+		for (unsigned char c : value)
+			plain = plain && c >= 0x20 && c < 0x7F;
+		if (plain)
+			return;
+	}
 	if (!IsValidUtf8(value))
 		ThrowInvalid(std::string(field) + " is not valid UTF-8");
 	for (unsigned char c : value)
