@@ -112,6 +112,18 @@ ExpiryFromInterval(FunctionCallInfo fcinfo, int n) {
 	if (PG_ARGISNULL(n))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("URL lifetime must not be null")));
 	Interval *lifetime = PG_GETARG_INTERVAL_P(n);
+	/*
+	 * Lifetimes of thousands of years are refused here, by sign, before the
+	 * timestamp arithmetic below overflows into 22008 "timestamp out of
+	 * range" (max_sas_lifetime is at most 68 years; months count as 30 days).
+	 */
+	const double approx_days = lifetime->month * 30.0 + lifetime->day + static_cast<double>(lifetime->time) / USECS_PER_DAY;
+	if (approx_days < -1000.0 * 366)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("URL lifetime must be positive")));
+	if (approx_days > 1000.0 * 366)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+		                errmsg("URL lifetime exceeds the maximum of %d seconds", guc_max_sas_lifetime),
+		                errhint("Ask an administrator to raise azure_blob.max_sas_lifetime.")));
 	TimestampTz now = GetCurrentTimestamp();
 	TimestampTz expiry = DatumGetTimestampTz(
 	    DirectFunctionCall2(timestamptz_pl_interval, TimestampTzGetDatum(now), IntervalPGetDatum(lifetime)));
@@ -301,6 +313,22 @@ ReturnUrl(const SasArgs &a) {
 		return PgCall([&] { return cstring_to_text_with_len(url->data(), static_cast<int>(url->size())); });
 	});
 	PG_RETURN_TEXT_P(result);
+}
+
+/* Validates alias, container and connection string, then stores the account; the parsed key is wiped. */
+static void
+AddAccountFromConnectionString(const char *alias, const char *connection_string, const char *container) {
+	ValidateAlias(alias);
+	if (container != nullptr)
+		core::ValidateContainerName(container);
+	core::StorageAccount acct = core::ParseConnectionString(connection_string);
+	struct WipeKey {
+		std::string &key;
+		~WipeKey() {
+			explicit_bzero(key.data(), key.size());
+		}
+	} wipe {acct.account_key};
+	AddAccount(alias, acct, Str(container));
 }
 
 /* SPI plan of the visibility lookup behind azure_generate_read_sas, kept per backend. */
@@ -493,19 +521,7 @@ azure_account_add(PG_FUNCTION_ARGS) {
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("connection string must not be null")));
 	const char *conn = TextToUtf8(PG_GETARG_TEXT_PP(1));
 	const char *container = OptionalArg(fcinfo, 2, "default container");
-	Guard([&] {
-		ValidateAlias(alias);
-		if (container != nullptr)
-			core::ValidateContainerName(container);
-		core::StorageAccount acct = core::ParseConnectionString(conn);
-		struct WipeKey {
-			std::string &key;
-			~WipeKey() {
-				explicit_bzero(key.data(), key.size());
-			}
-		} wipe {acct.account_key};
-		AddAccount(alias, acct, Str(container));
-	});
+	Guard([&] { AddAccountFromConnectionString(alias, conn, container); });
 	/* The argument itself holds the key: wipe our copy of it. */
 	explicit_bzero(const_cast<char *>(conn), strlen(conn));
 	PG_RETURN_VOID();
@@ -522,27 +538,20 @@ azure_account_add_from_env(PG_FUNCTION_ARGS) {
 	const char *alias = RequiredArg(fcinfo, 0, "account alias");
 	const char *variable = RequiredArg(fcinfo, 1, "environment variable name");
 	const char *container = OptionalArg(fcinfo, 2, "default container");
-	for (const char *p = variable; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid environment variable name \"%s\"", variable)));
+	/* A name of 1 to 255 letters, digits and "_" (an empty or huge one is not "unset", it is wrong). */
+	bool name_ok = variable[0] != '\0' && strlen(variable) <= 255;
+	for (const char *p = variable; name_ok && *p; p++)
+		name_ok = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+	if (!name_ok)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+		                errmsg("invalid environment variable name \"%s\"", strlen(variable) <= 255 ? variable : "..."),
+		                errdetail("A name has 1 to 255 letters, digits or \"_\".")));
 	const char *value = getenv(variable);
 	if (value == nullptr || value[0] == '\0')
 		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
 		                errmsg("environment variable \"%s\" is not set in the server", variable),
 		                errhint("Set it in the environment of the PostgreSQL server, for example in its service unit.")));
-	Guard([&] {
-		ValidateAlias(alias);
-		if (container != nullptr)
-			core::ValidateContainerName(container);
-		core::StorageAccount acct = core::ParseConnectionString(value);
-		struct WipeKey {
-			std::string &key;
-			~WipeKey() {
-				explicit_bzero(key.data(), key.size());
-			}
-		} wipe {acct.account_key};
-		AddAccount(alias, acct, Str(container));
-	});
+	Guard([&] { AddAccountFromConnectionString(alias, value, container); });
 	PG_RETURN_VOID();
 }
 
@@ -551,7 +560,10 @@ PG_FUNCTION_INFO_V1(azure_account_remove);
 Datum
 azure_account_remove(PG_FUNCTION_ARGS) {
 	const char *alias = RequiredArg(fcinfo, 0, "account alias");
-	Guard([&] { RemoveAccount(alias); });
+	Guard([&] {
+		ValidateAlias(alias); /* "" or a 1 MB string is a wrong alias (22023), not an absent one */
+		RemoveAccount(alias);
+	});
 	PG_RETURN_VOID();
 }
 

@@ -166,38 +166,6 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-banner "e2e: pg_virtualenv -t -v 15 test/azurite/e2e.sh"
-t0=$SECONDS
-log="$LOG_DIR/e2e.log"
-if [ "$BUILD_OK" != 1 ]; then
-	echo "skipped: the extension did not build and install"
-	record e2e 0 1 "cannot run: build failed" $((SECONDS - t0))
-else
-	rc=0
-	run_logged "$log" pgve bash test/azurite/e2e.sh || rc=$?
-	# pg_virtualenv prints the server log after a failure, so the suite's
-	# summary is the last line matching the format, not the last line.
-	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
-	if [ -z "$line" ]; then
-		record e2e 0 1 "no summary line, exit $rc" $((SECONDS - t0))
-	else
-		passed="${line%% *}"
-		failed="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"$line")"
-		note="exit $rc"
-		todo_line="$(grep -E '^# [0-9]+ todo' "$log" | tail -n 1 || true)"
-		if [ -n "$todo_line" ]; then
-			todo_n="${todo_line#\# }"
-			note="$note; ${todo_n%% *} todo (known gaps, see e2e.log)"
-		fi
-		if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-			failed=1
-			note="summary says 0 failed, but exit $rc"
-		fi
-		record e2e "$passed" "$failed" "$note" $((SECONDS - t0))
-	fi
-fi
-
-# ---------------------------------------------------------------------------
 # suite_stage NAME SCRIPT: an Azurite suite under pgve, counted like e2e.
 suite_stage() {
 	local name=$1 script=$2 log rc line passed failed note todo_line todo_n t0=$SECONDS
@@ -229,6 +197,7 @@ suite_stage() {
 	fi
 	record "$name" "$passed" "$failed" "$note" $((SECONDS - t0))
 }
+suite_stage e2e test/azurite/e2e.sh
 suite_stage rest test/azurite/rest.sh
 suite_stage faults test/azurite/faults.sh
 
