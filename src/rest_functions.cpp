@@ -312,6 +312,9 @@ PG_FUNCTION_INFO_V1(azure_container_create);
 Datum
 azure_container_create(PG_FUNCTION_ARGS) {
 	const char *container = ReqText(fcinfo, 0, "container");
+	/* Not "the default container": ResolveTarget() would read "" as absent. */
+	if (container[0] == '\0')
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("container must not be empty")));
 	const char *account = OptText(fcinfo, 1, "account");
 	bool created = Guard([&] {
 		Target t = ResolveTarget(account, container);
