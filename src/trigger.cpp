@@ -120,8 +120,10 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 				                errdetail("A row of azure_files names one blob for its whole life."),
 				                errhint("Delete the row and register the blob again.")));
 		char *user_id = TextColumn(newtup, desc, att[kUserId]);
-		if (user_id == nullptr || user_id[0] == '\0')
-			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("user id of a file must not be empty")));
+		if (user_id == nullptr)
+			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("user id of a file must not be null")));
+		if (user_id[0] == '\0')
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("user id of a file must not be empty")));
 		CheckDescriptiveColumns(newtup, desc, att);
 		return PointerGetDatum(newtup);
 	}
