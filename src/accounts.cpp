@@ -293,6 +293,16 @@ ResolveAccountAlias(const char *alias) {
 	return ResolveAccountAlias(alias ? std::string_view(alias) : std::string_view());
 }
 
+std::string
+ShownText(std::string_view s, size_t max_bytes) {
+	if (s.size() <= max_bytes)
+		return std::string(s);
+	size_t cut = max_bytes;
+	while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+		cut--; /* not inside a UTF-8 sequence */
+	return std::string(s.substr(0, cut)) + "...";
+}
+
 const Account &
 GetAccount(std::string_view alias) {
 	EnsureLoaded();
@@ -303,7 +313,7 @@ GetAccount(std::string_view alias) {
 		return *last;
 	auto it = cache->accounts.find(std::string(alias));
 	if (it == cache->accounts.end())
-		throw Error(sqlstate::kUndefinedObject, "storage account \"" + std::string(alias) + "\" does not exist", {},
+		throw Error(sqlstate::kUndefinedObject, "storage account \"" + ShownText(alias, 63) + "\" does not exist", {},
 		            "Add it with azure_account_add(), or check azure_blob.default_account.");
 	last = &it->second;
 	last_generation = cache->generation;

@@ -41,6 +41,9 @@ uint64_t AccountCacheGeneration();
 std::string_view ResolveAccountAlias(const char *alias);
 std::string_view ResolveAccountAlias(std::string_view alias); /* empty view = not given */
 
+/* s for an error message: at most max_bytes (cut between UTF-8 characters), then "...". */
+std::string ShownText(std::string_view s, size_t max_bytes);
+
 /* The cached account; throws Error(42704) if no such alias is configured. */
 const Account &GetAccount(std::string_view alias);
 

@@ -487,7 +487,7 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 			return f;
 		});
 		if (found.account == nullptr || found.container == nullptr)
-			throw Error(sqlstate::kInsufficientPrivilege, std::string("permission denied for file \"") + blob + "\"",
+			throw Error(sqlstate::kInsufficientPrivilege, "permission denied for file \"" + ShownText(blob, 4096) + "\"",
 			            "No row of azure_files with this blob name is visible to the current user.");
 		SasArgs a;
 		a.resource = core::SasResource::kBlob;
