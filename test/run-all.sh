@@ -9,12 +9,14 @@
 #   e2e      pg_virtualenv -t -v 15 test/azurite/e2e.sh (real Azurite on 127.0.0.1)
 #   rest     pg_virtualenv -t -v 15 test/azurite/rest.sh (REST functions, lifecycle)
 #   faults   pg_virtualenv -t -v 15 test/azurite/faults.sh (outages, timeouts, cancel, retries)
+#   security pg_virtualenv -t -v 15 -o log_statement=all -o log_min_messages=debug5 ...
+#            test/security/leaks.sh (no key or signature in logs, results, EXPLAIN, pg_stat_activity)
 #   browser  pg_virtualenv -t -v 15 test/browser/run.sh (headless Chromium + Azurite)
 # Every cluster is private (-t: a temporary directory even as root) on a free
 # port of its own (PGPORT), so runs of other people on this machine never
 # collide with ours, whether on the system cluster "15/regress" or on 5432.
 # Counting: unit tests from ctest's summary line, pg_regress tests from its
-# per-test "ok"/"FAILED"/"failed" lines, e2e, rest, faults and browser from
+# per-test "ok"/"FAILED"/"failed" lines, e2e, rest, faults, security and browser from
 # their "N passed, M failed" lines. A stage that cannot run at all, or whose exit status contradicts its
 # counts, adds 1 failed. deps and build add only failures (they are not tests).
 # The last line is exactly "N passed, M failed" over all stages; exit status 0
@@ -166,10 +168,11 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-# suite_stage NAME SCRIPT: an Azurite suite under pgve, counted like e2e.
+# suite_stage NAME SCRIPT [PG_VIRTUALENV_OPTION...]: a suite under pgve, counted like e2e.
 suite_stage() {
 	local name=$1 script=$2 log rc line passed failed note todo_line todo_n t0=$SECONDS
-	banner "$name: pg_virtualenv -t -v 15 $script"
+	shift 2
+	banner "$name: pg_virtualenv -t -v 15 $* $script"
 	log="$LOG_DIR/$name.log"
 	if [ "$BUILD_OK" != 1 ]; then
 		echo "skipped: the extension did not build and install"
@@ -177,7 +180,7 @@ suite_stage() {
 		return 0
 	fi
 	rc=0
-	run_logged "$log" pgve bash "$script" || rc=$?
+	run_logged "$log" pgve "$@" bash "$script" || rc=$?
 	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
 	if [ -z "$line" ]; then
 		record "$name" 0 1 "no summary line, exit $rc" $((SECONDS - t0))
@@ -200,6 +203,8 @@ suite_stage() {
 suite_stage e2e test/azurite/e2e.sh
 suite_stage rest test/azurite/rest.sh
 suite_stage faults test/azurite/faults.sh
+suite_stage security test/security/leaks.sh -o log_statement=all -o log_min_messages=debug5 \
+	-o log_min_error_statement=debug5 -o log_parameter_max_length=-1
 
 # ---------------------------------------------------------------------------
 banner "browser: pg_virtualenv -t -v 15 test/browser/run.sh"
