@@ -5,7 +5,7 @@
 # pg_regress suite, the Azurite suites and a short soak run against it; then
 # no sanitizer report may exist, and two deliberate bugs must produce one.
 #
-#     test/sanitize/asan.sh            (about 5 minutes; as root)
+#     test/sanitize/asan.sh            (about 3 minutes; as root)
 #     SANITIZE_SUITES="regress e2e" test/sanitize/asan.sh    (a subset)
 #
 # Suites (SANITIZE_SUITES, default all): regress (make installcheck), e2e,
