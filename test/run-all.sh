@@ -280,6 +280,37 @@ else
 fi
 
 # ---------------------------------------------------------------------------
+# AZB_FULL=1: also the long runs that CI skips (they need ~6 more minutes):
+# the 120 s soak with two Azurite outages, and the extension itself under
+# ASan + UBSan (regress, Azurite suites, a short soak). Counted like e2e.
+long_stage() {
+	local name=$1 log rc line failed t0=$SECONDS
+	shift
+	banner "$name: $*"
+	log="$LOG_DIR/$name.log"
+	rc=0
+	run_logged "$log" "$@" || rc=$?
+	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+	if [ -z "$line" ]; then
+		record "$name" 0 1 "no summary line, exit $rc" $((SECONDS - t0))
+		return 0
+	fi
+	failed="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"$line")"
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1
+	fi
+	record "$name" "${line%% *}" "$failed" "exit $rc" $((SECONDS - t0))
+}
+if [ "${AZB_FULL:-0}" = 1 ]; then
+	if [ "$BUILD_OK" = 1 ]; then
+		long_stage soak bash test/soak/soak.sh
+	else
+		record soak 0 1 "cannot run: build failed" 0
+	fi
+	long_stage asan bash test/sanitize/asan.sh
+fi
+
+# ---------------------------------------------------------------------------
 banner "summary (logs in $LOG_DIR)"
 for s in "${SUMMARY[@]}"; do
 	echo "$s"
