@@ -44,44 +44,11 @@ for cmd in psql curl cmp node; do
 done
 
 # ---------------------------------------------------------------------------
-# SQL helpers. SQL goes through stdin so that psql variables (-v name=value,
-# used as :'name') quote arbitrary file names safely. Columns are separated by
-# 0x1F (unit separator), which never occurs in URLs, names or timestamps.
-FS=$'\x1f'
-
-# sql_admin SQL [psql args...]: run as the cluster superuser on the test database.
-sql_admin() {
-	local sql=$1
-	shift
-	printf '\\set VERBOSITY verbose\n%s\n' "$sql" |
-		psql -X -v ON_ERROR_STOP=1 -qAt -F "$FS" -d "$E2E_DB" "$@" 2>"$WORK/stderr"
-}
-
-# sql_as ROLE APP_USER_ID SQL [psql args...]: log in as ROLE (password auth, a
-# real separate session), SET azure_blob.user_id as an app would, then run SQL.
-sql_as() {
-	local role=$1 uid=$2 sql=$3
-	shift 3
-	{
-		printf '\\set VERBOSITY verbose\n'
-		if [ -n "$uid" ]; then
-			printf "SET azure_blob.user_id = :'azb_uid';\n"
-		fi
-		printf '%s\n' "$sql"
-	} | PGUSER="$role" PGPASSWORD="$ROLE_PASSWORD" \
-		psql -X -v ON_ERROR_STOP=1 -qAt -F "$FS" -d "$E2E_DB" -v azb_uid="$uid" "$@" \
-			2>"$WORK/stderr"
-}
-
-# The SQLSTATE of the last failed statement (VERBOSITY verbose prints
-# "ERROR:  42501: message").
-last_sqlstate() {
-	sed -n 's/^\(psql:[^:]*:[0-9]*: \)\{0,1\}ERROR:  \([0-9A-Z]\{5\}\): .*/\2/p' "$WORK/stderr" | head -n 1
-}
-
-last_error() {
-	cat "$WORK/stderr"
-}
+# SQL helpers (sql_admin, sql_as, last_sqlstate, last_error), shared with the
+# other Azurite suites; they run on the database named by AZB_DB.
+AZB_DB="$E2E_DB"
+# shellcheck source=test/azurite/helpers.sh
+. "$HERE/helpers.sh"
 
 # ---------------------------------------------------------------------------
 # HTTP helpers. -g: the URLs carry %XX escapes and no globbing patterns; never
