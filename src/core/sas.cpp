@@ -11,6 +11,7 @@
 #include "core/sas.hpp"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #include "core/encoding.hpp"
@@ -86,16 +87,29 @@ NormalizeLetters(const Letter (&table)[N], std::string_view letters, std::string
 	return out;
 }
 
+/* Whether every byte of s is printable ASCII (0x20-0x7E): eight bytes at a time. */
+bool
+PrintableAscii(std::string_view s) {
+	constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+	const char *p = s.data();
+	size_t n = s.size();
+	uint64_t bad = 0;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		/* High bit: >= 0x80; w - 0x20 borrows: < 0x20; (w ^ 0x7F) - 1 borrows: == 0x7F (exact once no byte is >= 0x80). */
+		bad |= w | ((w - 0x20 * kOnes) & ~w) | (((w ^ 0x7F * kOnes) - kOnes) & ~(w ^ 0x7F * kOnes));
+	}
+	for (; n > 0; p++, n--)
+		bad |= static_cast<unsigned char>(static_cast<unsigned char>(*p) - 0x20) >= 0x5F ? kHigh : 0;
+	return (bad & kHigh) == 0;
+}
+
 void
 CheckFieldText(std::string_view value, const char *field, size_t max_len) {
 	/* Fast path: printable ASCII within the limit is fine. */
-	if (value.size() <= max_len) {
-		bool plain = true;
-		for (unsigned char c : value)
-			plain = plain && c >= 0x20 && c < 0x7F;
-		if (plain)
-			return;
-	}
+	if (value.size() <= max_len && PrintableAscii(value))
+		return;
 	if (!IsValidUtf8(value))
 		ThrowInvalid(std::string(field) + " is not valid UTF-8");
 	for (unsigned char c : value)
@@ -210,9 +224,12 @@ AppendCanonicalResourceLine(std::string &s, const ServiceSasView &p) {
 /* Checks shared by service and user delegation SAS; returns the normalised permissions. */
 std::string
 ValidateServiceFields(const ServiceSasView &p, bool allow_policy) {
-	ValidateSasVersion(p.version);
-	ValidateAccountName(p.account_name);
-	ValidateContainerName(p.container);
+	if (!(p.prechecked & kCheckedVersion))
+		ValidateSasVersion(p.version);
+	if (!(p.prechecked & kCheckedAccount))
+		ValidateAccountName(p.account_name);
+	if (!(p.prechecked & kCheckedContainer))
+		ValidateContainerName(p.container);
 	if (p.resource == SasResource::kContainer) {
 		if (!p.blob.empty())
 			ThrowInvalid("a container SAS has no blob name");
@@ -237,10 +254,12 @@ ValidateServiceFields(const ServiceSasView &p, bool allow_policy) {
 	if (p.expiry.empty() && !policy)
 		throw Error(sqlstate::kNullValueNotAllowed, "SAS expiry time must be given",
 		            "Only a SAS bound to a stored access policy may leave it out.");
-	if (!p.start.empty())
-		CheckTime(p.start, "SAS start time");
-	if (!p.expiry.empty())
-		CheckTime(p.expiry, "SAS expiry time");
+	if (!(p.prechecked & kCheckedTimes)) {
+		if (!p.start.empty())
+			CheckTime(p.start, "SAS start time");
+		if (!p.expiry.empty())
+			CheckTime(p.expiry, "SAS expiry time");
+	}
 	if (!p.start.empty() && !p.expiry.empty() && p.start >= p.expiry)
 		ThrowInvalid("SAS expiry time must be later than its start time");
 	if (!p.ip_range.empty())
@@ -282,18 +301,74 @@ AppendOverrideParams(std::string &token, size_t start, const ServiceSasView &p) 
 	Param(token, start, "rsct", p.content_type);
 }
 
-/* Appends "&sig=" and the encoded signature of string_to_sign. */
-void
-AppendSignature(std::string &token, size_t start, std::string_view string_to_sign, const HmacSha256 &key) {
-	char b64[kSignatureBase64Len + 1];
-	key.SignBase64To(string_to_sign, b64);
-	Param(token, start, "sig", std::string_view(b64, kSignatureBase64Len));
-}
-
 void
 Finish(SasResult &r, const HmacSha256 &key) {
 	r.signature = key.SignBase64(r.string_to_sign);
 	Param(r.token, 0, "sig", r.signature);
+}
+
+/*
+ * Writes at a position in a buffer that the caller sized with a bound
+ * (ServiceSasTokenBound and the string-to-sign bound below): no capacity
+ * checks or growth per field on the hot path.
+ */
+class Out {
+public:
+	explicit Out(char *p) : p_(p) {}
+	char *pos() const {
+		return p_;
+	}
+	void Put(char c) {
+		*p_++ = c;
+	}
+	void Put(std::string_view s) {
+		if (!s.empty()) {
+			memcpy(p_, s.data(), s.size());
+			p_ += s.size();
+		}
+	}
+	void Line(std::string_view s) {
+		Put(s);
+		Put('\n');
+	}
+	/* A literal of known length: a fixed-size copy the compiler inlines. */
+	template <size_t N>
+	void Lit(const char (&s)[N]) {
+		memcpy(p_, s, N - 1);
+		p_ += N - 1;
+	}
+	void Encoded(std::string_view s) {
+		p_ = WriteUriComponent(p_, s);
+	}
+	/* A time of the form YYYY-MM-DDThh:mm:ssZ, encoded: its two ":" become "%3A". */
+	void Time(std::string_view t) {
+		memcpy(p_, t.data(), 13); /* YYYY-MM-DDThh */
+		memcpy(p_ + 13, "%3A", 3);
+		memcpy(p_ + 16, t.data() + 14, 2);
+		memcpy(p_ + 18, "%3A", 3);
+		memcpy(p_ + 21, t.data() + 17, 3); /* ssZ */
+		p_ += 24;
+	}
+	/* "&name=" (as given in prefix) and the encoded value, unless the value is empty. */
+	template <size_t N>
+	void Param(const char (&prefix)[N], std::string_view value) {
+		if (value.empty())
+			return;
+		Lit(prefix);
+		Encoded(value);
+	}
+
+private:
+	char *p_;
+};
+
+/* Bytes of the string-to-sign's fields and line ends, with room to spare (AppendServiceSasToken). */
+size_t
+StringToSignBound(const ServiceSasView &p, size_t sp_len) {
+	return sp_len + p.start.size() + p.expiry.size() + p.account_name.size() + p.container.size() + p.blob.size() +
+	       p.identifier.size() + p.ip_range.size() + p.protocol.size() + p.version.size() + p.snapshot.size() +
+	       p.encryption_scope.size() + p.cache_control.size() + p.content_disposition.size() +
+	       p.content_encoding.size() + p.content_language.size() + p.content_type.size() + 64;
 }
 
 } // namespace
@@ -356,41 +431,98 @@ View(const ServiceSasParams &p) {
 	return v;
 }
 
-void
-AppendServiceSasToken(std::string &out, std::string &s, const ServiceSasView &p, const HmacSha256 &key) {
+size_t
+ServiceSasTokenBound(const ServiceSasView &p) {
+	/* Parameter names and separators, the letters of sp and sr, and the encoded signature: under 256. */
+	return 256 + EncodedBound(p.version.size() + p.protocol.size() + p.start.size() + p.expiry.size() +
+	                          p.ip_range.size() + p.identifier.size() + p.encryption_scope.size() +
+	                          p.cache_control.size() + p.content_disposition.size() + p.content_encoding.size() +
+	                          p.content_language.size() + p.content_type.size());
+}
+
+char *
+WriteServiceSasToken(char *out, std::string &s, const ServiceSasView &p, const HmacSha256 &key) {
 	const std::string sp = ValidateServiceFields(p, true);
 	const bool has_sr = p.version >= std::string_view("2018-11-09");
 	const bool has_ses = p.version >= std::string_view("2020-12-06");
-	s.clear();
-	Line(s, sp);
-	Line(s, p.start);
-	Line(s, p.expiry);
-	AppendCanonicalResourceLine(s, p);
-	Line(s, p.identifier);
-	Line(s, p.ip_range);
-	Line(s, p.protocol);
-	Line(s, p.version);
+
+	/* The string-to-sign (spec §2.2): one line per field, the last without "\n". */
+	s.resize(StringToSignBound(p, sp.size()));
+	Out l(s.data());
+	l.Line(sp);
+	l.Line(p.start);
+	l.Line(p.expiry);
+	l.Lit("/blob/");
+	l.Put(p.account_name);
+	l.Put('/');
+	l.Put(p.container);
+	if (p.resource != SasResource::kContainer) {
+		l.Put('/');
+		l.Put(p.blob);
+	}
+	l.Put('\n');
+	l.Line(p.identifier);
+	l.Line(p.ip_range);
+	l.Line(p.protocol);
+	l.Line(p.version);
 	if (has_sr) {
-		Line(s, ResourceCode(p.resource));
-		Line(s, p.snapshot);
+		l.Line(ResourceCode(p.resource));
+		l.Line(p.snapshot);
 	}
 	if (has_ses)
-		Line(s, p.encryption_scope);
-	AppendOverrideLines(s, p);
+		l.Line(p.encryption_scope);
+	l.Line(p.cache_control);
+	l.Line(p.content_disposition);
+	l.Line(p.content_encoding);
+	l.Line(p.content_language);
+	l.Put(p.content_type);
+	s.resize(static_cast<size_t>(l.pos() - s.data()));
 
-	const size_t t = out.size();
-	Param(out, t, "sv", p.version);
-	Param(out, t, "spr", p.protocol);
-	Param(out, t, "st", p.start);
-	Param(out, t, "se", p.expiry);
-	Param(out, t, "sip", p.ip_range);
-	Param(out, t, "si", p.identifier);
-	Param(out, t, "ses", p.encryption_scope);
-	if (has_sr)
-		Param(out, t, "sr", ResourceCode(p.resource));
-	Param(out, t, "sp", sp);
-	AppendOverrideParams(out, t, p);
-	AppendSignature(out, t, s, key);
+	/*
+	 * The token, in the JS SDK's order (spec §2.9).  Fields validated above
+	 * to hold only unreserved characters (sv, sp, sr) are copied; times
+	 * have one shape, so their encoding is written directly.
+	 */
+	Out t(out);
+	t.Lit("sv=");
+	t.Put(p.version); /* YYYY-MM-DD: never empty, so it opens the token */
+	t.Param("&spr=", p.protocol);
+	if (!p.start.empty()) {
+		t.Lit("&st=");
+		t.Time(p.start);
+	}
+	if (!p.expiry.empty()) {
+		t.Lit("&se=");
+		t.Time(p.expiry);
+	}
+	t.Param("&sip=", p.ip_range);
+	t.Param("&si=", p.identifier);
+	t.Param("&ses=", p.encryption_scope);
+	if (has_sr) {
+		t.Lit("&sr=");
+		t.Put(ResourceCode(p.resource));
+	}
+	if (!sp.empty()) {
+		t.Lit("&sp=");
+		t.Put(sp); /* letters */
+	}
+	t.Param("&rscc=", p.cache_control);
+	t.Param("&rscd=", p.content_disposition);
+	t.Param("&rsce=", p.content_encoding);
+	t.Param("&rscl=", p.content_language);
+	t.Param("&rsct=", p.content_type);
+	char b64[kSignatureBase64Len + 1];
+	key.SignBase64To(s, b64);
+	t.Param("&sig=", std::string_view(b64, kSignatureBase64Len));
+	return t.pos();
+}
+
+void
+AppendServiceSasToken(std::string &out, std::string &s, const ServiceSasView &p, const HmacSha256 &key) {
+	const size_t old = out.size();
+	out.resize(old + ServiceSasTokenBound(p));
+	char *const begin = out.data();
+	out.resize(static_cast<size_t>(WriteServiceSasToken(begin + old, s, p, key) - begin));
 }
 
 SasResult

@@ -45,12 +45,25 @@ struct ServiceSasParams {
  * The same fields as views, for the hot path: the caller owns the bytes.
  * Built from ServiceSasParams by View(), or directly by the SQL glue.
  */
+/*
+ * Fields of a ServiceSasView the caller has validated already, where they
+ * came from (a GUC check hook, the account cache, its own time formatter);
+ * the signer skips their checks.  Every other field is checked on every call.
+ */
+enum SasPrechecked : unsigned {
+	kCheckedVersion = 1u,   /* version passes ValidateSasVersion */
+	kCheckedAccount = 2u,   /* account_name passes ValidateAccountName */
+	kCheckedContainer = 4u, /* container passes ValidateContainerName */
+	kCheckedTimes = 8u,     /* start and expiry (where given) have the form YYYY-MM-DDThh:mm:ssZ */
+};
+
 struct ServiceSasView {
 	std::string_view version;
 	SasResource resource = SasResource::kBlob;
 	std::string_view account_name, container, blob, permissions, start, expiry, ip_range, protocol, identifier,
 	    encryption_scope, snapshot;
 	std::string_view cache_control, content_disposition, content_encoding, content_language, content_type;
+	unsigned prechecked = 0; /* SasPrechecked bits */
 };
 ServiceSasView View(const ServiceSasParams &p);
 
@@ -78,6 +91,13 @@ SasResult BuildServiceSas(const ServiceSasParams &p, const HmacSha256 &key);
  * the caller's, so a loop of signatures reuses their memory.
  */
 void AppendServiceSasToken(std::string &out, std::string &scratch, const ServiceSasView &v, const HmacSha256 &key);
+
+/*
+ * The same token, written at out, which has room for ServiceSasTokenBound(v)
+ * bytes; returns its end.  scratch holds the string-to-sign; it only grows.
+ */
+size_t ServiceSasTokenBound(const ServiceSasView &v);
+char *WriteServiceSasToken(char *out, std::string &scratch, const ServiceSasView &v, const HmacSha256 &key);
 
 /* Checks "a.b.c.d" or "a.b.c.d-e.f.g.h" (start <= end). Throws Error(22023). */
 void ValidateIpRange(std::string_view range);

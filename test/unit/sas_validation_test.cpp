@@ -300,6 +300,47 @@ TEST(ServiceSasValidation, OverridesRejectControlCharacters) {
 	}
 }
 
+/* The printable-ASCII fast path reads eight bytes at a time: every byte value at every position of a block and the tail. */
+TEST(ServiceSasValidation, OverrideBytesAtEveryPosition) {
+	for (int b = 0; b < 256; b++) {
+		for (size_t pos = 0; pos < 21; pos++) {
+			core::ServiceSasParams p = BlobSas();
+			p.cache_control = std::string(21, 'x');
+			p.cache_control[pos] = static_cast<char>(b);
+			SCOPED_TRACE("byte " + std::to_string(b) + " at " + std::to_string(pos));
+			/* One byte >= 0x80 alone is never valid UTF-8. */
+			if (b < 0x20 || b >= 0x7F) {
+				EXPECT_AZ_ERROR(core::BuildServiceSas(p, Key()), "22023");
+			} else {
+				EXPECT_NO_THROW(core::BuildServiceSas(p, Key()));
+			}
+		}
+	}
+}
+
+/* Fields a caller marks as validated at their source skip exactly those checks; every other field is still checked. */
+TEST(ServiceSasValidation, PrecheckedFieldsSkipOnlyTheirOwnChecks) {
+	core::ServiceSasParams params = BlobSas();
+	params.account_name = "Not_A_Valid_Name";
+	params.container = "Bad_Container";
+	core::ServiceSasView v = core::View(params);
+	std::string token, scratch;
+	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023");
+	v.prechecked = core::kCheckedAccount;
+	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023"); /* container still checked */
+	v.prechecked = core::kCheckedAccount | core::kCheckedContainer | core::kCheckedVersion | core::kCheckedTimes;
+	EXPECT_NO_THROW(core::AppendServiceSasToken(token, scratch, v, Key()));
+	v.blob = "bad/../name/";
+	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023"); /* blob: never prechecked */
+	v = core::View(BlobSas());
+	v.prechecked = core::kCheckedAccount | core::kCheckedContainer | core::kCheckedVersion | core::kCheckedTimes;
+	v.cache_control = "a\nb";
+	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023");
+	v.cache_control = {};
+	v.start = v.expiry; /* start must still precede expiry */
+	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023");
+}
+
 TEST(ServiceSasValidation, ContentTypeNeedsSlash) {
 	core::ServiceSasParams p = BlobSas();
 	p.content_type = "textplain";
