@@ -43,3 +43,15 @@ SELECT azure_blob_sas_url('k.txt', 'r', '2030-01-01 00:00:00+00', account => 'az
 SELECT azure_account_remove('azurite2');
 SELECT try($$SELECT azure_account_remove('azurite2')$$);
 SELECT alias FROM azure_accounts ORDER BY alias;
+
+-- Names are checked when the cache loads a row; a row written behind
+-- azure_account_add's back with names that break the rules is still refused
+-- at signing time (the signers skip those checks only for rows that passed).
+SELECT azure_account_add('direct', 'UseDevelopmentStorage=true', 'box');
+UPDATE azure_blob.accounts SET account_name = 'Not_Valid' WHERE alias = 'direct';
+SELECT try($$SELECT azure_blob_sas_url('k.txt', 'r', '2030-01-01 00:00:00+00', account => 'direct')$$);
+UPDATE azure_blob.accounts SET account_name = 'devstoreaccount1', default_container = 'Bad_Box' WHERE alias = 'direct';
+SELECT try($$SELECT azure_blob_sas_url('k.txt', 'r', '2030-01-01 00:00:00+00', account => 'direct')$$);
+-- An explicit valid container still signs for that row.
+SELECT azure_blob_sas_url('k.txt', 'r', '2030-01-01 00:00:00+00', container => 'box', account => 'direct') LIKE 'http://127.0.0.1:10000/devstoreaccount1/box/k.txt?sv=%' AS signed;
+SELECT azure_account_remove('direct');

@@ -44,6 +44,7 @@ extern "C" {
 #include <memory>
 #include <unordered_map>
 
+#include "core/names.hpp"
 #include "guc.hpp"
 #include "pg_boundary.hpp"
 
@@ -190,6 +191,19 @@ ScanAccounts() {
 	return out;
 }
 
+/* Whether the account's name and default container pass the naming rules (the signers then skip those checks). */
+bool
+NamesValid(const Account &acct) {
+	try {
+		core::ValidateAccountName(acct.account_name);
+		if (!acct.default_container.empty())
+			core::ValidateContainerName(acct.default_container);
+		return true;
+	} catch (const Error &) {
+		return false;
+	}
+}
+
 /* Fills the cache from the table. The palloc'd key copies are wiped before returning or throwing. */
 void
 Reload() {
@@ -208,6 +222,7 @@ Reload() {
 		bool https = strncmp(r.blob_endpoint, "https://", 8) == 0;
 		Account acct {r.alias, r.account_name, r.blob_endpoint, r.default_container ? r.default_container : "",
 		              https, core::HmacSha256::FromBase64(r.account_key)};
+		acct.names_valid = NamesValid(acct);
 		cache->accounts.emplace(acct.alias, std::move(acct));
 	}
 	cache->upload_key = std::make_unique<core::HmacSha256>(std::string_view(raw.secret, raw.secret_len));

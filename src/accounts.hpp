@@ -29,6 +29,12 @@ struct Account {
 	std::string default_container; /* may be empty */
 	bool https = true;
 	core::HmacSha256 signer; /* key state prepared once; the key text is not kept */
+	/*
+	 * account_name and default_container pass the naming rules (checked when
+	 * the cache is loaded: rows written behind azure_account_add's back are
+	 * checked on every signature instead).
+	 */
+	bool names_valid = false;
 };
 
 /* Registers the relcache callback that drops the cache when azure_blob.accounts changes. */

@@ -199,13 +199,39 @@ ResolveContainer(const Account &acct, const char *container) {
 }
 
 /*
- * Appends the signed URL to out.  This is the hot path of every signer:
- * no allocation once the buffers have grown, no locale, no printf.
+ * A time as the SAS writes it, remembering the last one: a loop of
+ * signatures usually passes the same start and expiry every time.
  */
-static void
-AppendServiceUrl(std::string &out, const SasArgs &a) {
-	/* Reused across calls; allocated once, never freed (no exit-time destructors). */
-	static std::string *const scratch = new std::string();
+class TimeText {
+public:
+	std::string_view Of(int64 secs) {
+		if (!valid_ || secs != secs_) {
+			core::WriteIso8601(text_, secs);
+			secs_ = secs;
+			valid_ = true;
+		}
+		return std::string_view(text_, sizeof(text_));
+	}
+
+private:
+	bool valid_ = false;
+	int64 secs_ = 0;
+	char text_[20];
+};
+
+/*
+ * The signed URL, in a buffer reused by the next call.  This is the hot path
+ * of every signer: the buffers are sized once from bounds, so a call makes no
+ * allocation; no locale, no printf.  Fields that were validated where they
+ * came from (the sas_version check hook, the account cache, the time
+ * formatter) are not checked again.
+ */
+static std::string_view
+WriteServiceUrl(const SasArgs &a) {
+	/* Allocated once, never freed (no exit-time destructors). */
+	static std::string *const url = new std::string();
+	static std::string *const string_to_sign = new std::string();
+	static TimeText start_text, expiry_text;
 	const Account &acct = GetAccount(ResolveAccountAlias(a.account));
 	core::ServiceSasView v;
 	v.version = guc_sas_version;
@@ -214,15 +240,10 @@ AppendServiceUrl(std::string &out, const SasArgs &a) {
 	v.container = ContainerOf(acct, a.container);
 	v.blob = a.blob;
 	v.permissions = a.permissions;
-	char start[20], expiry[20];
-	if (a.has_start) {
-		core::WriteIso8601(start, a.start);
-		v.start = std::string_view(start, sizeof(start));
-	}
-	if (a.has_expiry) {
-		core::WriteIso8601(expiry, a.expiry);
-		v.expiry = std::string_view(expiry, sizeof(expiry));
-	}
+	if (a.has_start)
+		v.start = start_text.Of(a.start);
+	if (a.has_expiry)
+		v.expiry = expiry_text.Of(a.expiry);
 	v.ip_range = a.ip_range;
 	/* Service default is "https,http"; we say it outright, and never allow plain http to a https endpoint. */
 	v.protocol = !a.protocol.empty() ? a.protocol : (acct.https ? "https" : "https,http");
@@ -233,22 +254,28 @@ AppendServiceUrl(std::string &out, const SasArgs &a) {
 	v.content_encoding = a.content_encoding;
 	v.content_language = a.content_language;
 	v.content_type = a.content_type;
-	out.append(acct.blob_endpoint);
-	out.push_back('/');
-	out.append(v.container);
-	if (!v.blob.empty()) {
-		out.push_back('/');
-		core::AppendBlobPath(out, v.blob);
-	}
-	out.push_back('?');
-	core::AppendServiceSasToken(out, *scratch, v, acct.signer);
-}
+	v.prechecked = core::kCheckedVersion | core::kCheckedTimes;
+	if (acct.names_valid)
+		v.prechecked |= core::kCheckedAccount | (a.container.empty() ? core::kCheckedContainer : 0u);
 
-static std::string
-SignServiceUrl(const SasArgs &a) {
-	std::string url;
-	AppendServiceUrl(url, a);
-	return url;
+	const size_t bound = acct.blob_endpoint.size() + 1 + v.container.size() + 1 + core::EncodedBound(v.blob.size()) +
+	                     1 + core::ServiceSasTokenBound(v);
+	if (url->size() < bound)
+		url->resize(bound); /* grows only */
+	char *const begin = url->data();
+	char *o = begin;
+	memcpy(o, acct.blob_endpoint.data(), acct.blob_endpoint.size());
+	o += acct.blob_endpoint.size();
+	*o++ = '/';
+	memcpy(o, v.container.data(), v.container.size());
+	o += v.container.size();
+	if (!v.blob.empty()) {
+		*o++ = '/';
+		o = core::WriteBlobPath(o, v.blob);
+	}
+	*o++ = '?';
+	o = core::WriteServiceSasToken(o, *string_to_sign, v, acct.signer);
+	return std::string_view(begin, static_cast<size_t>(o - begin));
 }
 
 /* An optional text argument as a UTF-8 view: empty if NULL; an empty string is 22023. */
@@ -306,11 +333,9 @@ ReadSasTimes(FunctionCallInfo fcinfo, int expiry_arg, SasArgs &a) {
 /* Signs and returns the URL as text: the only allocation is the result. */
 static Datum
 ReturnUrl(const SasArgs &a) {
-	static std::string *const url = new std::string();
 	text *result = Guard([&] {
-		url->clear();
-		AppendServiceUrl(*url, a);
-		return PgCall([&] { return cstring_to_text_with_len(url->data(), static_cast<int>(url->size())); });
+		const std::string_view url = WriteServiceUrl(a);
+		return PgCall([&] { return cstring_to_text_with_len(url.data(), static_cast<int>(url.size())); });
 	});
 	PG_RETURN_TEXT_P(result);
 }
@@ -383,7 +408,6 @@ azure_generate_upload_sas(PG_FUNCTION_ARGS) {
 	InitMaterializedSRF(fcinfo, rsinfo != nullptr && rsinfo->expectedDesc != nullptr ? MAT_SRF_USE_EXPECTED_DESC : 0);
 
 	Guard([&] {
-		static std::string *const url = new std::string();
 		static core::NonceSource *nonces = nullptr;
 		if (nonces == nullptr) {
 			uint64_t seed = 0;
@@ -405,20 +429,19 @@ azure_generate_upload_sas(PG_FUNCTION_ARGS) {
 		a.has_expiry = true;
 		a.expiry = expiry;
 		a.content_type = content_type;
-		url->clear();
-		AppendServiceUrl(*url, a);
+		const std::string_view url = WriteServiceUrl(a);
 		/* The file URL is the signed URL without its query. */
-		const size_t file_url_len = url->find('?');
+		const size_t file_url_len = url.find('?');
 		PgCall([&] {
 			Datum values[4];
 			bool nulls[4] = {false, false, false, false};
-			values[0] = PointerGetDatum(cstring_to_text_with_len(url->data(), static_cast<int>(url->size())));
+			values[0] = PointerGetDatum(cstring_to_text_with_len(url.data(), static_cast<int>(url.size())));
 			if (GetDatabaseEncoding() == PG_UTF8)
 				values[1] = PointerGetDatum(cstring_to_text_with_len(blob.data(), static_cast<int>(blob.size())));
 			else
 				values[1] = PointerGetDatum(
 				    cstring_to_text(pg_any_to_server(blob.data(), static_cast<int>(blob.size()), PG_UTF8)));
-			values[2] = PointerGetDatum(cstring_to_text_with_len(url->data(), static_cast<int>(file_url_len)));
+			values[2] = PointerGetDatum(cstring_to_text_with_len(url.data(), static_cast<int>(file_url_len)));
 			values[3] = TimestampTzGetDatum(FromUnixSeconds(expiry));
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		});
@@ -497,7 +520,7 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 		a.expiry = expiry;
 		a.account = found.account;
 		a.container = found.container;
-		std::string s = SignServiceUrl(a);
+		const std::string_view s = WriteServiceUrl(a);
 		return PgCall([&] { return cstring_to_text_with_len(s.data(), static_cast<int>(s.size())); });
 	});
 	PG_RETURN_TEXT_P(url);
