@@ -17,6 +17,7 @@
 #endif
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #include "core/no_postgres.hpp"
@@ -90,10 +91,10 @@ SafeMask16(const char *p) {
 /*
  * Writes s percent-encoded at out, which has room for EncodedBound(s.size()).
  * With SSE2, 16 bytes are classified at once: a block of safe bytes is one
- * 16-byte copy; otherwise the safe prefix is kept (the copy may write past it,
- * within the bound: at least 16 input bytes remain, so 48 bytes of room do)
- * and the first unsafe byte is encoded.  The table loop does the rest; both
- * give the same bytes (test/unit/encoding_test.cpp compares them).
+ * 16-byte copy, and the unsafe bytes of a mixed block are found from the
+ * mask.  Copies are whole 16-byte stores that may write up to 16 bytes past
+ * the end of what is kept: EncodedBound has room for that.  The table loop
+ * does the tail; both give the same bytes (test/unit/encoding_test.cpp).
  */
 template <bool kPath>
 char *
@@ -110,9 +111,23 @@ WriteEncoded(char *out, std::string_view s) {
 			p += 16;
 			continue;
 		}
-		const unsigned kept = static_cast<unsigned>(__builtin_ctz(~mask));
-		out = EncodeByte(out + kept, static_cast<unsigned char>(p[kept]));
-		p += kept + 1;
+		/*
+		 * Each unsafe byte of the block in turn: the safe run before it is in
+		 * place already; encode it, then place the rest of the block after it
+		 * (a fixed 16-byte copy from a zero-padded copy of the block).
+		 */
+		char block[32] = {};
+		memcpy(block, p, 16);
+		unsigned unsafe = ~mask & 0xFFFFu, next = 0;
+		do {
+			const unsigned at = static_cast<unsigned>(__builtin_ctz(unsafe));
+			out = EncodeByte(out + (at - next), static_cast<unsigned char>(block[at]));
+			next = at + 1;
+			memcpy(out, block + next, 16);
+			unsafe &= unsafe - 1;
+		} while (unsafe != 0);
+		out += 16 - next;
+		p += 16;
 	}
 #endif
 	for (; p < end; p++) {
@@ -227,6 +242,71 @@ PercentDecode(std::string_view s, bool plus_is_space) {
 			}
 		}
 		out.push_back(plus_is_space && c == '+' ? ' ' : c);
+	}
+	return out;
+}
+
+namespace {
+
+/*
+ * Each Base64 digit as its URL text, packed for one 4-byte store: up to three
+ * characters in the low bytes, their count in the top byte.
+ */
+constexpr uint32_t
+PackUrlText(const char *text, uint32_t n) {
+	uint32_t v = n << 24;
+	for (uint32_t i = 0; i < n; i++)
+		v |= static_cast<uint32_t>(static_cast<unsigned char>(text[i])) << (8 * i);
+	return v;
+}
+
+constexpr std::array<uint32_t, 65>
+MakeBase64UrlDigits() {
+	constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	std::array<uint32_t, 65> t {};
+	for (int i = 0; i < 62; i++)
+		t[i] = PackUrlText(&kDigits[i], 1);
+	t[62] = PackUrlText("%2B", 3); /* + */
+	t[63] = PackUrlText("%2F", 3); /* / */
+	t[64] = PackUrlText("%3D", 3); /* = (padding) */
+	return t;
+}
+
+constexpr auto kBase64UrlDigits = MakeBase64UrlDigits();
+
+/* Stores digit d's URL text (little-endian byte order of the packed word) and returns the new end. */
+char *
+PutDigit(char *out, uint32_t d) {
+	const uint32_t v = kBase64UrlDigits[d];
+	const char bytes[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16), 0};
+	memcpy(out, bytes, 4);
+	return out + (v >> 24);
+}
+
+} // namespace
+
+char *
+WriteBase64UriComponent(char *out, const unsigned char *data, size_t len) {
+	size_t i = 0;
+	for (; i + 3 <= len; i += 3) {
+		const uint32_t g = (uint32_t {data[i]} << 16) | (uint32_t {data[i + 1]} << 8) | data[i + 2];
+		out = PutDigit(out, g >> 18);
+		out = PutDigit(out, (g >> 12) & 63);
+		out = PutDigit(out, (g >> 6) & 63);
+		out = PutDigit(out, g & 63);
+	}
+	if (len - i == 1) {
+		const uint32_t g = uint32_t {data[i]} << 16;
+		out = PutDigit(out, g >> 18);
+		out = PutDigit(out, (g >> 12) & 63);
+		out = PutDigit(out, 64);
+		out = PutDigit(out, 64);
+	} else if (len - i == 2) {
+		const uint32_t g = (uint32_t {data[i]} << 16) | (uint32_t {data[i + 1]} << 8);
+		out = PutDigit(out, g >> 18);
+		out = PutDigit(out, (g >> 12) & 63);
+		out = PutDigit(out, (g >> 6) & 63);
+		out = PutDigit(out, 64);
 	}
 	return out;
 }

@@ -13,20 +13,33 @@ namespace azure_blob::core {
 /* JavaScript encodeURIComponent over the UTF-8 bytes of s; upper-case hex. */
 void AppendUriComponent(std::string &out, std::string_view s);
 /*
- * The same, written at out, which has room for EncodedBound(s.size()) bytes;
- * returns the end.  The hot path of the signers writes through these into
+ * The same, written at out, which has room for EncodedBound(s.size()) bytes
+ * (the writers may store scratch bytes past the end they return, never past
+ * that bound); returns the end.  The hot path of the signers writes through these into
  * buffers sized once (no std::string growth per field).
  */
 char *WriteUriComponent(char *out, std::string_view s);
 constexpr size_t
 EncodedBound(size_t n) {
-	return 3 * n; /* every byte as %XX */
+	return 3 * n + 16; /* every byte as %XX, and room for the writers' 16-byte stores past their end */
 }
 std::string EncodeUriComponent(std::string_view s);
 
 /* URL path of a blob name: each "/"-separated segment encoded, "'" as %27 (JS escapeURLPath). */
 void AppendBlobPath(std::string &out, std::string_view blob_name);
 char *WriteBlobPath(char *out, std::string_view blob_name); /* room for EncodedBound(size) */
+/*
+ * encodeURIComponent(Base64(data)) in one pass, without branches on the
+ * data: "+", "/" and "=" become %2B, %2F, %3D.  out has room for
+ * Base64UriComponentBound(len) bytes (it may store scratch bytes past the
+ * returned end, within that bound).  Signatures go into URLs this way.
+ */
+char *WriteBase64UriComponent(char *out, const unsigned char *data, size_t len);
+constexpr size_t
+Base64UriComponentBound(size_t len) {
+	return 3 * 4 * ((len + 2) / 3) + 4;
+}
+
 /* The same two encodings by the byte-table loop alone (no SIMD): the reference for tests. */
 std::string EncodeUriComponentScalar(std::string_view s);
 std::string EncodeBlobPathScalar(std::string_view s);

@@ -222,8 +222,14 @@ AppendCanonicalResourceLine(std::string &s, const ServiceSasView &p) {
 }
 
 /* Checks shared by service and user delegation SAS; returns the normalised permissions. */
+/* Whether value is the one memo holds (which passed the checks when it was stored). */
+bool
+Remembered(const FieldMemo *memo, std::string_view value) {
+	return memo != nullptr && memo->value.size() == value.size() && memo->value == value;
+}
+
 std::string
-ValidateServiceFields(const ServiceSasView &p, bool allow_policy) {
+ValidateServiceFields(const ServiceSasView &p, bool allow_policy, const SasScratch *memo = nullptr) {
 	if (!(p.prechecked & kCheckedVersion))
 		ValidateSasVersion(p.version);
 	if (!(p.prechecked & kCheckedAccount))
@@ -272,13 +278,19 @@ ValidateServiceFields(const ServiceSasView &p, bool allow_policy) {
 			             "The SAS version is " + std::string(p.version) + ".", "Set azure_blob.sas_version.");
 		CheckIdentifierLike(p.encryption_scope, "encryption scope", 63);
 	}
-	CheckFieldText(p.cache_control, "cache control override", 1024);
-	CheckFieldText(p.content_disposition, "content disposition override", 1024);
-	CheckFieldText(p.content_encoding, "content encoding override", 256);
-	CheckFieldText(p.content_language, "content language override", 256);
-	CheckFieldText(p.content_type, "content type override", 256);
-	if (!p.content_type.empty() && p.content_type.find('/') == std::string::npos)
-		ThrowInvalid("content type override must have the form type/subtype");
+	if (!Remembered(memo ? &memo->cache_control : nullptr, p.cache_control))
+		CheckFieldText(p.cache_control, "cache control override", 1024);
+	if (!Remembered(memo ? &memo->content_disposition : nullptr, p.content_disposition))
+		CheckFieldText(p.content_disposition, "content disposition override", 1024);
+	if (!Remembered(memo ? &memo->content_encoding : nullptr, p.content_encoding))
+		CheckFieldText(p.content_encoding, "content encoding override", 256);
+	if (!Remembered(memo ? &memo->content_language : nullptr, p.content_language))
+		CheckFieldText(p.content_language, "content language override", 256);
+	if (!Remembered(memo ? &memo->content_type : nullptr, p.content_type)) {
+		CheckFieldText(p.content_type, "content type override", 256);
+		if (!p.content_type.empty() && p.content_type.find('/') == std::string::npos)
+			ThrowInvalid("content type override must have the form type/subtype");
+	}
 	SasResource kind = p.resource == SasResource::kContainer ? SasResource::kContainer : SasResource::kBlob;
 	return NormalizeServicePermissions(kind, p.permissions, p.version);
 }
@@ -348,6 +360,28 @@ public:
 		memcpy(p_ + 18, "%3A", 3);
 		memcpy(p_ + 21, t.data() + 17, 3); /* ssZ */
 		p_ += 24;
+	}
+	/* "&name=" and the value's token text: memo's if it holds the value, else encoded and remembered. */
+	template <size_t N>
+	void Param(const char (&prefix)[N], std::string_view value, FieldMemo &memo) {
+		if (value.empty())
+			return;
+		Lit(prefix);
+		if (Remembered(&memo, value)) {
+			Put(memo.encoded);
+			return;
+		}
+		char *const start = p_;
+		Encoded(value);
+		memo.value.clear(); /* matches nothing until both parts are stored (an allocation may throw) */
+		memo.encoded.assign(start, static_cast<size_t>(p_ - start));
+		memo.value.assign(value);
+	}
+	/* The signature of message under key, as URL text. */
+	void Signature(const HmacSha256 &key, std::string_view message) {
+		unsigned char mac[32];
+		key.Sign(message, mac);
+		p_ = WriteBase64UriComponent(p_, mac, sizeof(mac));
 	}
 	/* "&name=" (as given in prefix) and the encoded value, unless the value is empty. */
 	template <size_t N>
@@ -433,7 +467,11 @@ View(const ServiceSasParams &p) {
 
 size_t
 ServiceSasTokenBound(const ServiceSasView &p) {
-	/* Parameter names and separators, the letters of sp and sr, and the encoded signature: under 256. */
+	/*
+	 * Parameter names and separators (73 bytes), the letters of sp and sr (15)
+	 * and the encoded signature (132): under 256.  EncodedBound adds the room
+	 * for the encoder's 16-byte stores past the end.
+	 */
 	return 256 + EncodedBound(p.version.size() + p.protocol.size() + p.start.size() + p.expiry.size() +
 	                          p.ip_range.size() + p.identifier.size() + p.encryption_scope.size() +
 	                          p.cache_control.size() + p.content_disposition.size() + p.content_encoding.size() +
@@ -441,8 +479,9 @@ ServiceSasTokenBound(const ServiceSasView &p) {
 }
 
 char *
-WriteServiceSasToken(char *out, std::string &s, const ServiceSasView &p, const HmacSha256 &key) {
-	const std::string sp = ValidateServiceFields(p, true);
+WriteServiceSasToken(char *out, SasScratch &scratch, const ServiceSasView &p, const HmacSha256 &key) {
+	const std::string sp = ValidateServiceFields(p, true, &scratch);
+	std::string &s = scratch.string_to_sign;
 	const bool has_sr = p.version >= std::string_view("2018-11-09");
 	const bool has_ses = p.version >= std::string_view("2020-12-06");
 
@@ -506,14 +545,13 @@ WriteServiceSasToken(char *out, std::string &s, const ServiceSasView &p, const H
 		t.Lit("&sp=");
 		t.Put(sp); /* letters */
 	}
-	t.Param("&rscc=", p.cache_control);
-	t.Param("&rscd=", p.content_disposition);
-	t.Param("&rsce=", p.content_encoding);
-	t.Param("&rscl=", p.content_language);
-	t.Param("&rsct=", p.content_type);
-	char b64[kSignatureBase64Len + 1];
-	key.SignBase64To(s, b64);
-	t.Param("&sig=", std::string_view(b64, kSignatureBase64Len));
+	t.Param("&rscc=", p.cache_control, scratch.cache_control);
+	t.Param("&rscd=", p.content_disposition, scratch.content_disposition);
+	t.Param("&rsce=", p.content_encoding, scratch.content_encoding);
+	t.Param("&rscl=", p.content_language, scratch.content_language);
+	t.Param("&rsct=", p.content_type, scratch.content_type);
+	t.Lit("&sig=");
+	t.Signature(key, s);
 	return t.pos();
 }
 
@@ -522,7 +560,10 @@ AppendServiceSasToken(std::string &out, std::string &s, const ServiceSasView &p,
 	const size_t old = out.size();
 	out.resize(old + ServiceSasTokenBound(p));
 	char *const begin = out.data();
-	out.resize(static_cast<size_t>(WriteServiceSasToken(begin + old, s, p, key) - begin));
+	SasScratch scratch;
+	scratch.string_to_sign.swap(s);
+	out.resize(static_cast<size_t>(WriteServiceSasToken(begin + old, scratch, p, key) - begin));
+	s.swap(scratch.string_to_sign);
 }
 
 SasResult

@@ -93,11 +93,29 @@ SasResult BuildServiceSas(const ServiceSasParams &p, const HmacSha256 &key);
 void AppendServiceSasToken(std::string &out, std::string &scratch, const ServiceSasView &v, const HmacSha256 &key);
 
 /*
+ * The last value of a response-header override that passed every check, and
+ * its token text: a run of signatures with the same options (the common case:
+ * one application, one set of headers) checks and encodes each value once,
+ * and compares it (one memcmp) afterwards.
+ */
+struct FieldMemo {
+	std::string value;
+	std::string encoded;
+};
+
+/* What WriteServiceSasToken keeps between calls; owned by the caller. */
+struct SasScratch {
+	std::string string_to_sign; /* the last one signed */
+	FieldMemo cache_control, content_disposition, content_encoding, content_language, content_type;
+};
+
+/*
  * The same token, written at out, which has room for ServiceSasTokenBound(v)
- * bytes; returns its end.  scratch holds the string-to-sign; it only grows.
+ * bytes (scratch bytes may be stored past the returned end, within the bound);
+ * returns its end.
  */
 size_t ServiceSasTokenBound(const ServiceSasView &v);
-char *WriteServiceSasToken(char *out, std::string &scratch, const ServiceSasView &v, const HmacSha256 &key);
+char *WriteServiceSasToken(char *out, SasScratch &scratch, const ServiceSasView &v, const HmacSha256 &key);
 
 /* Checks "a.b.c.d" or "a.b.c.d-e.f.g.h" (start <= end). Throws Error(22023). */
 void ValidateIpRange(std::string_view range);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -97,8 +98,39 @@ TEST(EncodeUriComponent, BlocksMatchTheByteTable) {
 			}
 			ASSERT_EQ(EncodeUriComponent(s), core::EncodeUriComponentScalar(s)) << "length " << len;
 			ASSERT_EQ(EncodeBlobPath(s), core::EncodeBlobPathScalar(s)) << "length " << len;
+			/* Into a heap block of exactly EncodedBound bytes: ASan (asan-unit) sees any store past it. */
+			std::unique_ptr<char[]> exact(new char[core::EncodedBound(len)]);
+			const char *begin = exact.get();
+			const char *end = core::WriteUriComponent(exact.get(), s);
+			ASSERT_EQ(std::string(begin, end), core::EncodeUriComponentScalar(s));
+			end = core::WriteBlobPath(exact.get(), s);
+			ASSERT_EQ(std::string(begin, end), core::EncodeBlobPathScalar(s));
 		}
 	}
+}
+
+/* Signatures go into URLs as encodeURIComponent(Base64(mac)) in one pass: the same text as the two steps, every length. */
+TEST(EncodeUriComponent, Base64InOnePassMatchesTwoSteps) {
+	uint64_t x = 0x2545F4914F6CDD1DULL;
+	for (size_t len = 0; len <= 64; len++) {
+		for (int round = 0; round < 100; round++) {
+			std::string data;
+			for (size_t i = 0; i < len; i++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				data.push_back(static_cast<char>(x >> 32));
+			}
+			const auto *bytes = reinterpret_cast<const unsigned char *>(data.data());
+			std::unique_ptr<char[]> exact(new char[core::Base64UriComponentBound(len)]);
+			const char *begin = exact.get();
+			const char *end = core::WriteBase64UriComponent(exact.get(), bytes, len);
+			ASSERT_EQ(std::string(begin, end), EncodeUriComponent(Base64Encode(bytes, len))) << "length " << len;
+		}
+	}
+	const unsigned char all_ones[3] = {0xFF, 0xFF, 0xFE}; /* "///+" */
+	char out[core::Base64UriComponentBound(3)];
+	EXPECT_EQ(std::string(out, core::WriteBase64UriComponent(out, all_ones, 3)), "%2F%2F%2F%2B");
 }
 
 /* ---- Blob URL paths: every row of the table in spec §6.1 ---- */

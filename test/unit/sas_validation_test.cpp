@@ -332,13 +332,47 @@ TEST(ServiceSasValidation, PrecheckedFieldsSkipOnlyTheirOwnChecks) {
 	EXPECT_NO_THROW(core::AppendServiceSasToken(token, scratch, v, Key()));
 	v.blob = "bad/../name/";
 	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023"); /* blob: never prechecked */
-	v = core::View(BlobSas());
+	const core::ServiceSasParams valid = BlobSas(); /* the views point into it */
+	v = core::View(valid);
 	v.prechecked = core::kCheckedAccount | core::kCheckedContainer | core::kCheckedVersion | core::kCheckedTimes;
 	v.cache_control = "a\nb";
 	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023");
 	v.cache_control = {};
 	v.start = v.expiry; /* start must still precede expiry */
 	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023");
+}
+
+/* A scratch reused across signatures remembers override values: tokens must not depend on what came before. */
+TEST(ServiceSasValidation, RememberedOverridesGiveTheSameTokens) {
+	const char *const values[] = {"attachment; filename=\"a b.png\"", "inline", "attachment; filename=\"a b.png\"",
+	                              "private, max-age=300", "inline"};
+	core::SasScratch scratch;
+	for (const char *value : values) {
+		SCOPED_TRACE(value);
+		core::ServiceSasParams p = BlobSas();
+		p.content_disposition = value;
+		p.cache_control = value;
+		p.content_type = "image/png";
+		const core::SasResult fresh = core::BuildServiceSas(p, Key());
+		const core::ServiceSasView v = core::View(p);
+		std::string reused(core::ServiceSasTokenBound(v), '\0');
+		reused.resize(static_cast<size_t>(core::WriteServiceSasToken(reused.data(), scratch, v, Key()) - reused.data()));
+		EXPECT_EQ(reused, fresh.token);
+		EXPECT_EQ(scratch.string_to_sign, fresh.string_to_sign);
+	}
+	/* A value that fails its checks is refused even right after a good one, and is not remembered. */
+	core::ServiceSasParams p = BlobSas();
+	p.content_type = "image/png";
+	const core::ServiceSasView good = core::View(p);
+	std::string out(core::ServiceSasTokenBound(good) + 64, '\0');
+	core::WriteServiceSasToken(out.data(), scratch, good, Key());
+	for (const char *bad : {"image/png\r\nX: 1", "imagepng"}) {
+		core::ServiceSasParams q = BlobSas();
+		q.content_type = bad;
+		const core::ServiceSasView v = core::View(q);
+		EXPECT_AZ_ERROR(core::WriteServiceSasToken(out.data(), scratch, v, Key()), "22023");
+		EXPECT_EQ(scratch.content_type.value, "image/png");
+	}
 }
 
 TEST(ServiceSasValidation, ContentTypeNeedsSlash) {
