@@ -226,11 +226,11 @@ rss_probe g_jit "$Q_G" "SET jit = on;"
 pin_server 0-$(($(nproc) - 1))
 PGB_DIR="$TMP/pgbench"
 mkdir -p "$PGB_DIR"
-pgb() { # script clients round
-	local script=$1 clients=$2 round=$3 jobs=1 out tps failed lat count p50 p99
+pgb() { # script clients round protocol
+	local script=$1 clients=$2 round=$3 mode=$4 jobs=1 out tps failed lat count p50 p99
 	[ "$clients" -ge 2 ] && jobs=2
-	local prefix="$PGB_DIR/$script-c$clients-r$round"
-	out="$(PGUSER=bench_user PGPASSWORD=$PW pgbench -n -c "$clients" -j "$jobs" -T "$BENCH_PGBENCH_SECONDS" \
+	local prefix="$PGB_DIR/$script-c$clients-r$round-$mode"
+	out="$(PGUSER=bench_user PGPASSWORD=$PW pgbench -n -M "$mode" -c "$clients" -j "$jobs" -T "$BENCH_PGBENCH_SECONDS" \
 		-D rows="$ROWS" -f "$BENCH/pgbench/$script.sql" --log --log-prefix="$prefix" 2>&1)" ||
 		die "pgbench $script -c $clients failed: $out"
 	tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' <<<"$out")"
@@ -243,13 +243,15 @@ pgb() { # script clients round
 	p50=$(awk -v n="$count" 'NR == int((n * 50 + 99) / 100) { print $1 / 1000; exit }' "$lat")
 	p99=$(awk -v n="$count" 'NR == int((n * 99 + 99) / 100) { print $1 / 1000; exit }' "$lat")
 	rm -f "$prefix".* "$lat"
-	emit "{\"row\":\"f\",\"script\":\"$script\",\"clients\":$clients,\"round\":$round,\"tps\":$tps,\"transactions\":$count,\"failed\":${failed:-0},\"p50_ms\":$p50,\"p99_ms\":$p99}"
+	emit "{\"row\":\"f\",\"script\":\"$script\",\"mode\":\"$mode\",\"clients\":$clients,\"round\":$round,\"tps\":$tps,\"transactions\":$count,\"failed\":${failed:-0},\"p50_ms\":$p50,\"p99_ms\":$p99}"
 }
 for r in $(seq 1 "$BENCH_PGBENCH_RUNS"); do
-	log "(f) pgbench round $r/$BENCH_PGBENCH_RUNS: SELECT 1, upload_sas, read_sas at 1 and 8 clients, ${BENCH_PGBENCH_SECONDS} s each"
-	for script in select1 upload_sas read_sas; do
-		for clients in 1 8; do
-			pgb "$script" "$clients" "$r"
+	log "(f) pgbench round $r/$BENCH_PGBENCH_RUNS: SELECT 1, upload_sas, read_sas at 1 and 8 clients, simple and prepared protocol, ${BENCH_PGBENCH_SECONDS} s each"
+	for mode in simple prepared; do
+		for script in select1 upload_sas read_sas; do
+			for clients in 1 8; do
+				pgb "$script" "$clients" "$r" "$mode"
+			done
 		done
 	done
 done
