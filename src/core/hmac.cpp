@@ -77,9 +77,15 @@ HmacSha256::FromBase64(std::string_view key_b64) {
 
 void
 HmacSha256::Sign(std::string_view message, unsigned char out[32]) const {
+	Sign({message}, out);
+}
+
+void
+HmacSha256::Sign(std::initializer_list<std::string_view> parts, unsigned char out[32]) const {
 	SHA256_CTX ctx = state_->inner;
 	unsigned char inner_hash[SHA256_DIGEST_LENGTH];
-	SHA256_Update(&ctx, message.data(), message.size());
+	for (std::string_view part : parts)
+		SHA256_Update(&ctx, part.data(), part.size());
 	SHA256_Final(inner_hash, &ctx);
 	ctx = state_->outer;
 	SHA256_Update(&ctx, inner_hash, sizeof(inner_hash));

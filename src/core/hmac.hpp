@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,8 @@ public:
 
 	/* Raw 32-byte MAC of message. */
 	void Sign(std::string_view message, unsigned char out[32]) const;
+	/* Raw 32-byte MAC of the concatenation of parts (no copy into one buffer). */
+	void Sign(std::initializer_list<std::string_view> parts, unsigned char out[32]) const;
 	/* Base64 of the MAC: 44 characters and a NUL written to out. */
 	void SignBase64To(std::string_view message, char out[kSignatureBase64Len + 1]) const;
 	/* Base64 of the MAC (44 characters), appended to out. */

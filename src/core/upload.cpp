@@ -52,18 +52,14 @@ IssuedUuidBytes(const HmacSha256 &secret, std::string_view user, const unsigned 
 	memcpy(out, r, 8);
 	out[6] = static_cast<unsigned char>((out[6] & 0x0F) | 0x40);
 	/* Length-prefixed user id, so no (user, file) pair can collide with another. */
-	std::string msg;
-	msg.reserve(40 + user.size() + file.size());
-	msg.assign("azure_blob upload name v1");
-	msg.push_back('\0');
+	static constexpr char kLabel[] = "azure_blob upload name v1"; /* and its NUL */
 	const uint32_t len = static_cast<uint32_t>(user.size());
-	for (int shift = 24; shift >= 0; shift -= 8)
-		msg.push_back(static_cast<char>((len >> shift) & 0xFF));
-	msg.append(user);
-	msg.append(reinterpret_cast<const char *>(out), 8);
-	msg.append(file);
+	const char prefix[4] = {static_cast<char>((len >> 24) & 0xFF), static_cast<char>((len >> 16) & 0xFF),
+	                        static_cast<char>((len >> 8) & 0xFF), static_cast<char>(len & 0xFF)};
 	unsigned char mac[32];
-	secret.Sign(msg, mac);
+	secret.Sign({std::string_view(kLabel, sizeof(kLabel)), std::string_view(prefix, 4), user,
+	             std::string_view(reinterpret_cast<const char *>(out), 8), file},
+	            mac);
 	memcpy(out + 8, mac, 8);
 	out[8] = static_cast<unsigned char>((out[8] & 0x3F) | 0x80);
 }
@@ -96,9 +92,9 @@ MakeIssuedUploadName(const HmacSha256 &secret, std::string_view user_id, const u
 	ValidateFileName(file_name);
 	unsigned char b[16];
 	IssuedUuidBytes(secret, user_id, random_bytes, file_name, b);
-	std::string name = FormatUuidV4(b);
-	name.push_back('-');
-	name.append(file_name);
+	std::string name(37 + file_name.size(), '-');
+	WriteUuidV4(name.data(), b);
+	memcpy(name.data() + 37, file_name.data(), file_name.size());
 	/* The uuid and file name are valid on their own; only the total length is left to check. */
 	if (Utf8Length(name) > kMaxBlobNameChars)
 		ThrowInvalid("blob name is too long", "A blob name has at most 1024 characters.");
@@ -131,22 +127,26 @@ IsIssuedUploadName(const HmacSha256 &secret, std::string_view user_id, std::stri
 	return CRYPTO_memcmp(b, expected, 16) == 0;
 }
 
-std::string
-FormatUuidV4(const unsigned char random_bytes[16]) {
+void
+WriteUuidV4(char out[36], const unsigned char random_bytes[16]) {
 	static const char kHex[] = "0123456789abcdef";
 	unsigned char b[16];
 	for (int i = 0; i < 16; i++)
 		b[i] = random_bytes[i];
 	b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40); /* version 4 */
 	b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80); /* variant 10xx */
-	std::string out;
-	out.reserve(36);
 	for (int i = 0; i < 16; i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out.push_back('-');
-		out.push_back(kHex[b[i] >> 4]);
-		out.push_back(kHex[b[i] & 0xF]);
+			*out++ = '-';
+		*out++ = kHex[b[i] >> 4];
+		*out++ = kHex[b[i] & 0xF];
 	}
+}
+
+std::string
+FormatUuidV4(const unsigned char random_bytes[16]) {
+	std::string out(36, '\0');
+	WriteUuidV4(out.data(), random_bytes);
 	return out;
 }
 

@@ -16,6 +16,7 @@ namespace azure_blob::core {
 
 /* Lower-case 8-4-4-4-12 text of bytes with the version 4 and RFC 4122 variant bits set. */
 std::string FormatUuidV4(const unsigned char random_bytes[16]);
+void WriteUuidV4(char out[36], const unsigned char random_bytes[16]); /* the same 36 characters, no NUL */
 
 /*
  * Upload names that prove who they were issued to, without storing anything:

@@ -5,6 +5,10 @@
  */
 #include <gtest/gtest.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <cstring>
 #include <string>
 
 #include "core/upload.hpp"
@@ -46,6 +50,33 @@ TEST(MakeIssuedUploadName, PrefixesUuidV4) {
 	EXPECT_EQ(name.substr(36), "-report.pdf");
 	/* Deterministic for the same inputs. */
 	EXPECT_EQ(core::MakeIssuedUploadName(Secret(), "user_123", kRandom, "report.pdf"), name);
+}
+
+/*
+ * The MAC's message layout is a stored format: names issued before an
+ * upgrade must still verify after it.  Recomputed here with OpenSSL's HMAC():
+ * "azure_blob upload name v1" NUL, the user id's length (4 bytes, big-endian),
+ * the user id, the 8 random bytes (version nibble set), the file name.
+ */
+TEST(MakeIssuedUploadName, MacMessageLayoutIsFixed) {
+	const std::string key(32, '\x42');
+	std::string msg("azure_blob upload name v1", 25);
+	msg.push_back('\0');
+	msg.append(std::string("\0\0\0\x08", 4));
+	msg.append("user_123");
+	const unsigned char random_v4[8] = {1, 2, 3, 4, 5, 6, 0x47, 8};
+	msg.append(reinterpret_cast<const char *>(random_v4), 8);
+	msg.append("report.pdf");
+	unsigned char mac[32];
+	unsigned int mac_len = 0;
+	ASSERT_NE(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char *>(msg.data()),
+	               msg.size(), mac, &mac_len),
+	          nullptr);
+	unsigned char uuid[16];
+	memcpy(uuid, random_v4, 8);
+	memcpy(uuid + 8, mac, 8);
+	EXPECT_EQ(core::MakeIssuedUploadName(Secret(), "user_123", kRandom, "report.pdf"),
+	          core::FormatUuidV4(uuid) + "-report.pdf");
 }
 
 TEST(MakeIssuedUploadName, MacBindsUserRandomAndFile) {
