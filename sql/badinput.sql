@@ -62,6 +62,10 @@ SELECT bad($$SELECT azure_blob_sas_url(NULL, 'r', '2030-01-01')$$, '22004');
 SELECT bad($$SELECT azure_blob_sas_url('', 'r', '2030-01-01')$$, '22023');
 SELECT bad($$SELECT azure_blob_sas_url(repeat('a', 1048576), 'r', '2030-01-01')$$, '22023');
 SELECT bad($$SELECT azure_blob_sas_url(repeat('a', 1025), 'r', '2030-01-01')$$, '22023');
+-- Arguments whose worst-case URL encoding (3 bytes a byte) would pass 1 GB: refused by their checks, not by the allocator.
+SELECT bad($$SELECT azure_blob_sas_url(repeat('a', 400000000), 'r', '2030-01-01')$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url('a.txt', 'r', '2030-01-01', container => repeat('c', 400000000))$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url('a.txt', 'r', '2030-01-01', cache_control => repeat(' ', 400000000))$$, '22023');
 SELECT bad($$SELECT azure_blob_sas_url(repeat('a', 1024), 'r', '2030-01-01')$$, 'ok');
 SELECT bad($$SELECT azure_blob_sas_url(repeat('a/', 254) || 'a', 'r', '2030-01-01')$$, '22023');
 SELECT bad($$SELECT azure_blob_sas_url('../etc/passwd', 'r', '2030-01-01')$$, '22023');

@@ -220,20 +220,25 @@ private:
 };
 
 /*
- * The signed URL, in a buffer reused by the next call.  This is the hot path
- * of every signer: the buffers are sized once from bounds, so a call makes no
- * allocation; no locale, no printf.  Fields that were validated where they
- * came from (the sas_version check hook, the account cache, the time
- * formatter) are not checked again.
+ * The signed URL of a: first planned (account, view, the bound of its
+ * length), then written into a buffer of that bound.  This is the hot path of
+ * every signer: no allocation but the buffer, no locale, no printf.  Fields
+ * validated where they came from (the sas_version check hook, the account
+ * cache, the time formatter) are not checked again.
  */
-static std::string_view
-WriteServiceUrl(const SasArgs &a) {
-	/* Allocated once, never freed (no exit-time destructors). */
-	static std::string *const url = new std::string();
-	static core::SasScratch *const scratch = new core::SasScratch();
+struct UrlPlan {
+	const Account *acct;
+	core::ServiceSasView view;
+	size_t bound;
+};
+
+static UrlPlan
+PlanServiceUrl(const SasArgs &a) {
 	static TimeText start_text, expiry_text;
+	UrlPlan plan;
 	const Account &acct = GetAccount(ResolveAccountAlias(a.account));
-	core::ServiceSasView v;
+	plan.acct = &acct;
+	core::ServiceSasView &v = plan.view;
 	v.version = guc_sas_version;
 	v.resource = a.resource;
 	v.account_name = acct.account_name;
@@ -257,25 +262,45 @@ WriteServiceUrl(const SasArgs &a) {
 	v.prechecked = core::kCheckedVersion | core::kCheckedTimes;
 	if (acct.names_valid)
 		v.prechecked |= core::kCheckedAccount | (a.container.empty() ? core::kCheckedContainer : 0u);
+	/* The blob path is written before the token checks run: a name too long for any blob is refused here. */
+	if (v.blob.size() > core::kMaxBlobNameBytes)
+		core::ValidateBlobName(v.blob); /* throws 22023 */
+	if (v.container.size() > 63)
+		core::ValidateContainerName(v.container); /* throws 22023 */
+	plan.bound = acct.blob_endpoint.size() + 1 + v.container.size() + 1 + core::EncodedBound(v.blob.size()) + 1 +
+	             core::ServiceSasTokenBound(v);
+	return plan;
+}
 
-	const size_t bound = acct.blob_endpoint.size() + 1 + v.container.size() + 1 + core::EncodedBound(v.blob.size()) +
-	                     1 + core::ServiceSasTokenBound(v);
-	if (url->size() < bound)
-		url->resize(bound); /* grows only */
-	char *const begin = url->data();
-	char *o = begin;
-	memcpy(o, acct.blob_endpoint.data(), acct.blob_endpoint.size());
-	o += acct.blob_endpoint.size();
-	*o++ = '/';
-	memcpy(o, v.container.data(), v.container.size());
-	o += v.container.size();
+/* Writes the planned URL at out (room for plan.bound bytes); returns its end. */
+static char *
+WritePlannedUrl(char *out, const UrlPlan &plan) {
+	/* Allocated once, never freed (no exit-time destructors). */
+	static core::SasScratch *const scratch = new core::SasScratch();
+	const Account &acct = *plan.acct;
+	const core::ServiceSasView &v = plan.view;
+	memcpy(out, acct.blob_endpoint.data(), acct.blob_endpoint.size());
+	out += acct.blob_endpoint.size();
+	*out++ = '/';
+	memcpy(out, v.container.data(), v.container.size());
+	out += v.container.size();
 	if (!v.blob.empty()) {
-		*o++ = '/';
-		o = core::WriteBlobPath(o, v.blob);
+		*out++ = '/';
+		out = core::WriteBlobPath(out, v.blob);
 	}
-	*o++ = '?';
-	o = core::WriteServiceSasToken(o, *scratch, v, acct.signer);
-	return std::string_view(begin, static_cast<size_t>(o - begin));
+	*out++ = '?';
+	return core::WriteServiceSasToken(out, *scratch, v, acct.signer);
+}
+
+/* The signed URL in a buffer reused by the next call. */
+static std::string_view
+WriteServiceUrl(const SasArgs &a) {
+	static std::string *const url = new std::string();
+	const UrlPlan plan = PlanServiceUrl(a);
+	if (url->size() < plan.bound)
+		url->resize(plan.bound); /* grows only */
+	const char *const end = WritePlannedUrl(url->data(), plan);
+	return std::string_view(url->data(), static_cast<size_t>(end - url->data()));
 }
 
 /*
@@ -343,12 +368,15 @@ ReadSasTimes(FunctionCallInfo fcinfo, int expiry_arg, SasArgs &a) {
 	}
 }
 
-/* Signs and returns the URL as text: the only allocation is the result. */
+/* Signs and returns the URL as text, written straight into the result: the only allocation. */
 static Datum
 ReturnUrl(const SasArgs &a) {
 	text *result = Guard([&] {
-		const std::string_view url = WriteServiceUrl(a);
-		return PgCall([&] { return cstring_to_text_with_len(url.data(), static_cast<int>(url.size())); });
+		const UrlPlan plan = PlanServiceUrl(a);
+		text *t = PgCall([&] { return static_cast<text *>(palloc(VARHDRSZ + plan.bound)); });
+		const char *const end = WritePlannedUrl(VARDATA(t), plan);
+		SET_VARSIZE(t, VARHDRSZ + (end - VARDATA(t)));
+		return t;
 	});
 	PG_RETURN_TEXT_P(result);
 }

@@ -10,6 +10,7 @@
 namespace azure_blob::core {
 
 inline constexpr size_t kMaxBlobNameChars = 1024;
+inline constexpr size_t kMaxBlobNameBytes = 4 * kMaxBlobNameChars; /* UTF-8: at most 4 bytes a character */
 inline constexpr size_t kMaxBlobSegments = 254;
 
 /* Each throws Error(22023) naming the rule that failed; the message quotes the name only where safe. */

@@ -10,6 +10,7 @@
  */
 #include "core/sas.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -46,8 +47,8 @@ constexpr Letter kAccountLetters[] = {{'r', ""},           {'w', ""},           
 
 bool
 VersionAtLeast(std::string_view version, std::string_view since) {
-	/* "YYYY-MM-DD" strings compare correctly as bytes (spec conventions). */
-	return version >= since;
+	/* "YYYY-MM-DD" strings compare correctly as bytes (spec conventions); "" is every version. */
+	return since.empty() || version >= since;
 }
 
 std::string
@@ -469,21 +470,26 @@ size_t
 ServiceSasTokenBound(const ServiceSasView &p) {
 	/*
 	 * Parameter names and separators (73 bytes), the letters of sp and sr (15)
-	 * and the encoded signature (132): under 256.  EncodedBound adds the room
-	 * for the encoder's 16-byte stores past the end.
+	 * and the encoded signature (132): under 256.  Each field counts with at
+	 * most the length its check allows: a longer one is refused before
+	 * anything is written, so a huge argument never sizes a huge buffer.
+	 * EncodedBound adds the room for the encoder's 16-byte stores past the end.
 	 */
-	return 256 + EncodedBound(p.version.size() + p.protocol.size() + p.start.size() + p.expiry.size() +
-	                          p.ip_range.size() + p.identifier.size() + p.encryption_scope.size() +
-	                          p.cache_control.size() + p.content_disposition.size() + p.content_encoding.size() +
-	                          p.content_language.size() + p.content_type.size());
+	const auto at_most = [](std::string_view field, size_t limit) { return std::min(field.size(), limit); };
+	return 256 + EncodedBound(at_most(p.version, 10) + at_most(p.protocol, 10) + at_most(p.start, 20) +
+	                          at_most(p.expiry, 20) + at_most(p.ip_range, 31) + at_most(p.identifier, 64) +
+	                          at_most(p.encryption_scope, 63) + at_most(p.cache_control, 1024) +
+	                          at_most(p.content_disposition, 1024) + at_most(p.content_encoding, 256) +
+	                          at_most(p.content_language, 256) + at_most(p.content_type, 256));
 }
 
 char *
 WriteServiceSasToken(char *out, SasScratch &scratch, const ServiceSasView &p, const HmacSha256 &key) {
 	const std::string sp = ValidateServiceFields(p, true, &scratch);
 	std::string &s = scratch.string_to_sign;
-	const bool has_sr = p.version >= std::string_view("2018-11-09");
+	/* One comparison of the (validated, so 10-byte) version decides both optional lines. */
 	const bool has_ses = p.version >= std::string_view("2020-12-06");
+	const bool has_sr = has_ses || p.version >= std::string_view("2018-11-09");
 
 	/* The string-to-sign (spec §2.2): one line per field, the last without "\n". */
 	s.resize(StringToSignBound(p, sp.size()));

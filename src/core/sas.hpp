@@ -112,7 +112,9 @@ struct SasScratch {
 /*
  * The same token, written at out, which has room for ServiceSasTokenBound(v)
  * bytes (scratch bytes may be stored past the returned end, within the bound);
- * returns its end.
+ * returns its end.  Every check runs before the first byte is written, and
+ * the bound holds for views that pass them (a field over its length limit
+ * counts only up to the limit).
  */
 size_t ServiceSasTokenBound(const ServiceSasView &v);
 char *WriteServiceSasToken(char *out, SasScratch &scratch, const ServiceSasView &v, const HmacSha256 &key);

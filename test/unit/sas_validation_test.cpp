@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -372,6 +373,45 @@ TEST(ServiceSasValidation, RememberedOverridesGiveTheSameTokens) {
 		const core::ServiceSasView v = core::View(q);
 		EXPECT_AZ_ERROR(core::WriteServiceSasToken(out.data(), scratch, v, Key()), "22023");
 		EXPECT_EQ(scratch.content_type.value, "image/png");
+	}
+}
+
+/*
+ * The bound counts each field only up to its length limit: fields at their
+ * limits fit a buffer of exactly the bound (ASan, in asan-unit, sees any
+ * store past it), and a field over its limit is refused before a byte is
+ * written into a buffer sized for the limit.
+ */
+TEST(ServiceSasValidation, BoundHoldsAtTheLimits) {
+	core::ServiceSasParams p = BlobSas();
+	p.cache_control = std::string(1024, ' ');
+	p.content_disposition = std::string(1024, ';');
+	p.content_encoding = std::string(256, '%');
+	p.content_language = std::string(256, ',');
+	p.content_type = "a/" + std::string(254, '=');
+	p.identifier = std::string(64, '+');
+	p.ip_range = "255.255.255.255-255.255.255.255";
+	p.protocol = "https,http";
+	p.permissions = "racwdxytmei";
+	p.encryption_scope = std::string(63, 'e');
+	const core::ServiceSasView v = core::View(p);
+	const size_t bound = core::ServiceSasTokenBound(v);
+	core::SasScratch scratch;
+	std::unique_ptr<char[]> exact(new char[bound]);
+	const char *end = core::WriteServiceSasToken(exact.get(), scratch, v, Key());
+	EXPECT_LE(static_cast<size_t>(end - exact.get()), bound);
+	EXPECT_EQ(std::string(static_cast<const char *>(exact.get()), end), core::BuildServiceSas(p, Key()).token);
+
+	for (std::string core::ServiceSasParams::*field :
+	     {&core::ServiceSasParams::cache_control, &core::ServiceSasParams::content_type,
+	      &core::ServiceSasParams::identifier, &core::ServiceSasParams::encryption_scope}) {
+		core::ServiceSasParams q = BlobSas();
+		q.*field = "a/" + std::string(100000, 'x');
+		const core::ServiceSasView w = core::View(q);
+		const size_t small = core::ServiceSasTokenBound(w);
+		EXPECT_LT(small, 8000u);
+		std::unique_ptr<char[]> buf(new char[small]);
+		EXPECT_AZ_ERROR(core::WriteServiceSasToken(buf.get(), scratch, w, Key()), "22023");
 	}
 }
 
