@@ -239,7 +239,8 @@ PlanServiceUrl(const SasArgs &a) {
 	const Account &acct = GetAccount(ResolveAccountAlias(a.account));
 	plan.acct = &acct;
 	core::ServiceSasView &v = plan.view;
-	v.version = guc_sas_version;
+	/* The GUC's check hook admits only YYYY-MM-DD: 10 bytes, no strlen per call. */
+	v.version = std::string_view(guc_sas_version, 10);
 	v.resource = a.resource;
 	v.account_name = acct.account_name;
 	v.container = ContainerOf(acct, a.container);

@@ -90,7 +90,12 @@ HmacSha256::Sign(std::initializer_list<std::string_view> parts, unsigned char ou
 	ctx = state_->outer;
 	SHA256_Update(&ctx, inner_hash, sizeof(inner_hash));
 	SHA256_Final(out, &ctx);
-	OPENSSL_cleanse(&ctx, sizeof(ctx));
+	/*
+	 * No wipe of ctx is needed: the key-derived states copied into it were
+	 * replaced by each SHA256_Final (which also wipes its data block), so it
+	 * holds only the inner digest and the MAC itself, neither of which helps
+	 * to recover the key or forge a signature.
+	 */
 }
 
 void

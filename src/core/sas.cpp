@@ -223,14 +223,33 @@ AppendCanonicalResourceLine(std::string &s, const ServiceSasView &p) {
 }
 
 /* Checks shared by service and user delegation SAS; returns the normalised permissions. */
+/* Byte equality of two short strings, inline (remembered values are compared on every call). */
+bool
+SameBytes(std::string_view a, std::string_view b) {
+	if (a.size() != b.size())
+		return false;
+	const char *x = a.data(), *y = b.data();
+	size_t n = a.size();
+	uint64_t diff = 0;
+	for (; n >= 8; x += 8, y += 8, n -= 8) {
+		uint64_t u, w;
+		memcpy(&u, x, 8);
+		memcpy(&w, y, 8);
+		diff |= u ^ w;
+	}
+	for (; n > 0; x++, y++, n--)
+		diff |= static_cast<unsigned char>(*x ^ *y);
+	return diff == 0;
+}
+
 /* Whether value is the one memo holds (which passed the checks when it was stored). */
 bool
 Remembered(const FieldMemo *memo, std::string_view value) {
-	return memo != nullptr && memo->value.size() == value.size() && memo->value == value;
+	return memo != nullptr && SameBytes(memo->value, value);
 }
 
 std::string
-ValidateServiceFields(const ServiceSasView &p, bool allow_policy, const SasScratch *memo = nullptr) {
+ValidateServiceFields(const ServiceSasView &p, bool allow_policy, SasScratch *memo = nullptr) {
 	if (!(p.prechecked & kCheckedVersion))
 		ValidateSasVersion(p.version);
 	if (!(p.prechecked & kCheckedAccount))
@@ -293,7 +312,20 @@ ValidateServiceFields(const ServiceSasView &p, bool allow_policy, const SasScrat
 			ThrowInvalid("content type override must have the form type/subtype");
 	}
 	SasResource kind = p.resource == SasResource::kContainer ? SasResource::kContainer : SasResource::kBlob;
-	return NormalizeServicePermissions(kind, p.permissions, p.version);
+	if (memo == nullptr)
+		return NormalizeServicePermissions(kind, p.permissions, p.version);
+	PermissionMemo &m = memo->permissions;
+	const bool container = kind == SasResource::kContainer;
+	if (m.container != container || !SameBytes(m.letters, p.permissions) || !SameBytes(m.version, p.version)) {
+		std::string normalised = NormalizeServicePermissions(kind, p.permissions, p.version);
+		/* A checked version is never empty: the memo matches nothing until every part is stored (an allocation may throw). */
+		m.version.clear();
+		m.container = container;
+		m.letters.assign(p.permissions);
+		m.normalised.swap(normalised);
+		m.version.assign(p.version);
+	}
+	return m.normalised;
 }
 
 void

@@ -103,10 +103,17 @@ struct FieldMemo {
 	std::string encoded;
 };
 
+/* The last permission letters, the version they were checked for, and their normalised form. */
+struct PermissionMemo {
+	bool container = false;
+	std::string letters, version, normalised;
+};
+
 /* What WriteServiceSasToken keeps between calls; owned by the caller. */
 struct SasScratch {
 	std::string string_to_sign; /* the last one signed */
 	FieldMemo cache_control, content_disposition, content_encoding, content_language, content_type;
+	PermissionMemo permissions;
 };
 
 /*

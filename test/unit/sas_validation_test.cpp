@@ -361,6 +361,35 @@ TEST(ServiceSasValidation, RememberedOverridesGiveTheSameTokens) {
 		EXPECT_EQ(reused, fresh.token);
 		EXPECT_EQ(scratch.string_to_sign, fresh.string_to_sign);
 	}
+	/* Permissions and the version they are checked for are remembered too: letters, order, version and resource changes. */
+	struct Case {
+		const char *version, *letters;
+		SasResource resource;
+		bool ok;
+	};
+	const Case cases[] = {{"2025-07-05", "r", SasResource::kBlob, true},      {"2025-07-05", "wr", SasResource::kBlob, true},
+	                      {"2025-07-05", "r", SasResource::kBlob, true},      {"2025-07-05", "rl", SasResource::kContainer, true},
+	                      {"2025-07-05", "rl", SasResource::kBlob, false},    {"2025-07-05", "ry", SasResource::kBlob, true},
+	                      {"2018-11-09", "ry", SasResource::kBlob, false},    {"2018-11-09", "r", SasResource::kBlob, true},
+	                      {"2025-07-05", "ry", SasResource::kBlob, true}};
+	for (const Case &c : cases) {
+		SCOPED_TRACE(std::string(c.version) + " " + c.letters);
+		core::ServiceSasParams p = BlobSas();
+		p.version = c.version;
+		p.permissions = c.letters;
+		p.resource = c.resource;
+		if (c.resource == SasResource::kContainer)
+			p.blob.clear();
+		const core::ServiceSasView v = core::View(p);
+		std::string reused(core::ServiceSasTokenBound(v), '\0');
+		if (!c.ok) {
+			EXPECT_AZ_ERROR(core::WriteServiceSasToken(reused.data(), scratch, v, Key()), "22023");
+			continue;
+		}
+		reused.resize(static_cast<size_t>(core::WriteServiceSasToken(reused.data(), scratch, v, Key()) - reused.data()));
+		EXPECT_EQ(reused, core::BuildServiceSas(p, Key()).token);
+	}
+
 	/* A value that fails its checks is refused even right after a good one, and is not remembered. */
 	core::ServiceSasParams p = BlobSas();
 	p.content_type = "image/png";
