@@ -4,6 +4,7 @@
 # with pgbench and pg_virtualenv, libssl-dev, Node and npm):
 #   gnuplot-nox    the bar chart (pngcairo terminal)
 #   valgrind       callgrind for profile.sh (callgrind_annotate comes with it)
+#   linux-perf     the native profile of profile.sh (perf record / report)
 #   util-linux     taskset (present on any Debian, listed for clarity)
 #   @azure/storage-blob for the Node baselines, pinned by bench/node/package-lock.json
 # Idempotent: asks apt only for what is missing, runs npm ci only when the
@@ -21,7 +22,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	SUDO=(sudo)
 fi
 
-PACKAGES=(gnuplot-nox valgrind util-linux)
+PACKAGES=(gnuplot-nox valgrind linux-perf util-linux)
 missing=()
 for p in "${PACKAGES[@]}"; do
 	if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then

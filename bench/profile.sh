@@ -17,6 +17,12 @@
 # functions by inclusive and by self instruction count (callgrind_annotate);
 # keeps callgrind.out and the full annotations in DIR (default
 # bench/results/tmp/profile) for kcachegrind or callgrind_annotate --tree=caller.
+# Then, where perf works (linux-perf; a KVM guest without a PMU samples
+# cpu-clock), a native profile: the same single-user backend runs (a) and (b)
+# over 2,000,000 calls each (PROFILE_NATIVE_CALLS) under `perf record`, and
+# the share of each library and the top 20 functions by self time are printed.
+# Under valgrind OpenSSL runs another SHA-256 code path, so only the native
+# profile shows what each cost is in time.
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -199,3 +205,47 @@ total="$(awk '/^summary:/ { print $2 }' "$OUT/callgrind.out")"
 	echo "from the native path (SHA extensions): instruction counts of libcrypto are not native cycles."
 	echo "Files: $OUT/callgrind.out, inclusive.txt, self.txt, callers.txt, statements.sql"
 } >"$OUT/summary.txt"
+
+#
+# Native profile: perf record on the single-user backend, one workload at a time.
+#
+native() { # label role statement
+	local label=$1 role=$2 stmt=$3
+	{
+		echo "SET ROLE $role;"
+		[ "$role" = bench_user ] && echo "SET azure_blob.user_id = '$USER_ID';"
+		echo "$stmt;"
+	} >"$WORK/native.sql"
+	# shellcheck disable=SC2086
+	pg_ctlcluster $CLUSTER stop
+	perf record -q -F 2000 -o "$WORK/perf.$label.data" -- "${RUN_AS[@]}" "$BINDIR/postgres" --single -D "$DATA" \
+		-c config_file="$CONF" postgres <"$WORK/native.sql" >"$WORK/native.log" 2>&1 ||
+		{ cat "$WORK/native.log" >&2; return 1; }
+	# shellcheck disable=SC2086
+	pg_ctlcluster $CLUSTER start
+	grep -q ERROR "$WORK/native.log" && { cat "$WORK/native.log" >&2; return 1; }
+	echo
+	echo "Native ($label): share of samples by library, then the top 20 functions by self samples"
+	perf report -q -i "$WORK/perf.$label.data" --comm postgres --sort dso --stdio 2>/dev/null |
+		awk 'NF >= 2 && $1 ~ /%$/ && n++ < 6 { printf "  %8s  %s\n", $1, $2 }'
+	perf report -q -i "$WORK/perf.$label.data" --comm postgres --sort symbol --stdio -g none 2>/dev/null |
+		awk '$1 ~ /%$/ && n++ < 20 { pct = $1; $1 = ""; $2 = ""; sub(/^ +/, ""); sub(/ +-? +-? *$/, ""); printf "  %8s  %s\n", pct, substr($0, 1, 110) }'
+}
+NATIVE_N="${PROFILE_NATIVE_CALLS:-2000000}"
+if command -v perf >/dev/null && perf record -q -o /dev/null -- true >/dev/null 2>&1; then
+	WORK="$(mktemp -d)"
+	chmod 755 "$WORK"
+	log "native profile with perf: (a) and (b), $NATIVE_N calls each"
+	{
+		echo
+		echo "Native profile (perf record -F 2000, cpu-clock where the guest has no PMU): $NATIVE_N calls each"
+		native a bench_admin "${Q_A//\{N\}/$NATIVE_N}"
+		native b bench_user "${Q_B//\{N\}/$NATIVE_N}"
+		echo
+		echo "A row's share includes the query around the call (generate_series, ||, count: the postgres"
+		echo "lines); libcrypto is the HMAC-SHA256 (its block function has no symbol in Debian's build)."
+	} >>"$OUT/summary.txt" || log "native profile failed; the callgrind summary stands"
+	rm -rf "$WORK"
+else
+	echo $'\nNative profile: skipped (perf is not installed or not permitted here; Debian: linux-perf).' >>"$OUT/summary.txt"
+fi

@@ -278,8 +278,12 @@ constexpr auto kBase64UrlDigits = MakeBase64UrlDigits();
 char *
 PutDigit(char *out, uint32_t d) {
 	const uint32_t v = kBase64UrlDigits[d];
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(out, &v, 4); /* the characters are the low bytes, first at the lowest address */
+#else
 	const char bytes[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16), 0};
 	memcpy(out, bytes, 4);
+#endif
 	return out + (v >> 24);
 }
 
