@@ -237,7 +237,7 @@ try {
 	fs.writeFileSync(path.join(work, 'pgbench.dat'), pgRows.map(({ s, mode }) => {
 		const one = pgb[`${s}/1/${mode}`] || {};
 		const eight = pgb[`${s}/8/${mode}`] || {};
-		const name = mode === 'simple' ? pgName[s] : `${pgName[s]} (prep.)`;
+		const name = mode === 'simple' ? pgName[s] : `${pgName[s]}\\n(prepared)`;
 		return `"${name}" ${one.tps_median ?? 0} ${eight.tps_median ?? 0} "${kshort(one.tps_median ?? 0)}\\np99 ${fix(one.p99_median, 2)} ms" "${kshort(eight.tps_median ?? 0)}\\np99 ${fix(eight.p99_median, 2)} ms"`;
 	}).join('\n') + '\n');
 	const pgMax = Math.max(...pgRows.flatMap(({ s, mode }) => [pgb[`${s}/1/${mode}`]?.tps_median ?? 0, pgb[`${s}/8/${mode}`]?.tps_median ?? 0]));
@@ -277,6 +277,7 @@ set yrange [0:${Math.ceil((pgMax * 1.3) / 1000) * 1000}]
 set ylabel "transactions/s"
 set xrange [-0.6:${pgRows.length - 0.4}]
 set xtics norotate
+set bmargin 4
 set boxwidth 0.35
 set key top right
 plot '${path.join(work, 'pgbench.dat')}' using ($0-0.18):2:(0.35):xtic(1) with boxes lc rgb "#9ecae1" title "1 client", \\
