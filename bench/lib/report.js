@@ -248,7 +248,7 @@ try {
 	const pgMax = Math.max(...pgRows.flatMap(({ s, mode }) => [pgb[`${s}/1/${mode}`]?.tps_median ?? 0, pgb[`${s}/8/${mode}`]?.tps_median ?? 0]));
 	const title = `azure_blob benchmark ${meta.quick ? '(QUICK) ' : ''}· ${meta.date.slice(0, 10)} · commit ${meta.commit}${meta.tree_changes ? '+dirty' : ''} · ${meta.cores}-core ${meta.cpu}`;
 	const gp = `
-set terminal pngcairo noenhanced size 1500,650 font "DejaVu Sans,11"
+set terminal pngcairo noenhanced size 1800,700 font "DejaVu Sans,11"
 set output '${path.join(outDir, 'chart.png')}'
 set multiplot layout 1,2 columns title "${title}" font ",13"
 set style fill solid 0.85 border lc rgb "black"
@@ -281,7 +281,7 @@ set format y "%.0f"
 set yrange [0:${Math.ceil((pgMax * 1.3) / 1000) * 1000}]
 set ylabel "transactions/s"
 set xrange [-0.6:${pgRows.length - 0.4}]
-set xtics norotate
+set xtics norotate font ",9"
 set bmargin 4
 set boxwidth 0.35
 set key top right
