@@ -220,25 +220,19 @@ private:
 };
 
 /*
- * The signed URL of a: first planned (account, view, the bound of its
- * length), then written into a buffer of that bound.  This is the hot path of
- * every signer: no allocation but the buffer, no locale, no printf.  Fields
- * validated where they came from (the sas_version check hook, the account
- * cache, the time formatter) are not checked again.
+ * The signed URL of a as a text datum, written straight into it: the only
+ * allocation.  This is the hot path of every signer: no locale, no printf;
+ * fields validated where they came from (the sas_version check hook, the
+ * account cache, the time formatter) are not checked again.  C++ side (call
+ * inside Guard).
  */
-struct UrlPlan {
-	const Account *acct;
-	core::ServiceSasView view;
-	size_t bound;
-};
-
-static UrlPlan
-PlanServiceUrl(const SasArgs &a) {
+static text *
+SignedUrlText(const SasArgs &a) {
+	/* Allocated once, never freed (no exit-time destructors). */
+	static core::SasScratch *const scratch = new core::SasScratch();
 	static TimeText start_text, expiry_text;
-	UrlPlan plan;
 	const Account &acct = GetAccount(ResolveAccountAlias(a.account));
-	plan.acct = &acct;
-	core::ServiceSasView &v = plan.view;
+	core::ServiceSasView v;
 	/* The GUC's check hook admits only YYYY-MM-DD: 10 bytes, no strlen per call. */
 	v.version = std::string_view(guc_sas_version, 10);
 	v.resource = a.resource;
@@ -263,45 +257,12 @@ PlanServiceUrl(const SasArgs &a) {
 	v.prechecked = core::kCheckedVersion | core::kCheckedTimes;
 	if (acct.names_valid)
 		v.prechecked |= core::kCheckedAccount | (a.container.empty() ? core::kCheckedContainer : 0u);
-	/* The blob path is written before the token checks run: a name too long for any blob is refused here. */
-	if (v.blob.size() > core::kMaxBlobNameBytes)
-		core::ValidateBlobName(v.blob); /* throws 22023 */
-	if (v.container.size() > 63)
-		core::ValidateContainerName(v.container); /* throws 22023 */
-	plan.bound = acct.blob_endpoint.size() + 1 + v.container.size() + 1 + core::EncodedBound(v.blob.size()) + 1 +
-	             core::ServiceSasTokenBound(v);
-	return plan;
-}
 
-/* Writes the planned URL at out (room for plan.bound bytes); returns its end. */
-static char *
-WritePlannedUrl(char *out, const UrlPlan &plan) {
-	/* Allocated once, never freed (no exit-time destructors). */
-	static core::SasScratch *const scratch = new core::SasScratch();
-	const Account &acct = *plan.acct;
-	const core::ServiceSasView &v = plan.view;
-	memcpy(out, acct.blob_endpoint.data(), acct.blob_endpoint.size());
-	out += acct.blob_endpoint.size();
-	*out++ = '/';
-	memcpy(out, v.container.data(), v.container.size());
-	out += v.container.size();
-	if (!v.blob.empty()) {
-		*out++ = '/';
-		out = core::WriteBlobPath(out, v.blob);
-	}
-	*out++ = '?';
-	return core::WriteServiceSasToken(out, *scratch, v, acct.signer);
-}
-
-/* The signed URL in a buffer reused by the next call. */
-static std::string_view
-WriteServiceUrl(const SasArgs &a) {
-	static std::string *const url = new std::string();
-	const UrlPlan plan = PlanServiceUrl(a);
-	if (url->size() < plan.bound)
-		url->resize(plan.bound); /* grows only */
-	const char *const end = WritePlannedUrl(url->data(), plan);
-	return std::string_view(url->data(), static_cast<size_t>(end - url->data()));
+	const size_t bound = core::ServiceSasUrlBound(acct.blob_endpoint, v);
+	text *t = PgCall([&] { return static_cast<text *>(palloc(VARHDRSZ + bound)); });
+	const char *const end = core::WriteServiceSasUrl(VARDATA(t), acct.blob_endpoint, *scratch, v, acct.signer);
+	SET_VARSIZE(t, VARHDRSZ + (end - VARDATA(t)));
+	return t;
 }
 
 /*
@@ -369,16 +330,10 @@ ReadSasTimes(FunctionCallInfo fcinfo, int expiry_arg, SasArgs &a) {
 	}
 }
 
-/* Signs and returns the URL as text, written straight into the result: the only allocation. */
+/* Signs and returns the URL as text. */
 static Datum
 ReturnUrl(const SasArgs &a) {
-	text *result = Guard([&] {
-		const UrlPlan plan = PlanServiceUrl(a);
-		text *t = PgCall([&] { return static_cast<text *>(palloc(VARHDRSZ + plan.bound)); });
-		const char *const end = WritePlannedUrl(VARDATA(t), plan);
-		SET_VARSIZE(t, VARHDRSZ + (end - VARDATA(t)));
-		return t;
-	});
+	text *result = Guard([&] { return SignedUrlText(a); });
 	PG_RETURN_TEXT_P(result);
 }
 
@@ -471,13 +426,14 @@ azure_generate_upload_sas(PG_FUNCTION_ARGS) {
 		a.has_expiry = true;
 		a.expiry = expiry;
 		a.content_type = content_type;
-		const std::string_view url = WriteServiceUrl(a);
+		text *sas_url = SignedUrlText(a);
 		/* The file URL is the signed URL without its query. */
+		const std::string_view url(VARDATA(sas_url), VARSIZE(sas_url) - VARHDRSZ);
 		const size_t file_url_len = url.find('?');
 		PgCall([&] {
 			Datum values[4];
 			bool nulls[4] = {false, false, false, false};
-			values[0] = PointerGetDatum(cstring_to_text_with_len(url.data(), static_cast<int>(url.size())));
+			values[0] = PointerGetDatum(sas_url);
 			if (GetDatabaseEncoding() == PG_UTF8)
 				values[1] = PointerGetDatum(cstring_to_text_with_len(blob.data(), static_cast<int>(blob.size())));
 			else
@@ -562,8 +518,7 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 		a.expiry = expiry;
 		a.account = found.account;
 		a.container = found.container;
-		const std::string_view s = WriteServiceUrl(a);
-		return PgCall([&] { return cstring_to_text_with_len(s.data(), static_cast<int>(s.size())); });
+		return SignedUrlText(a);
 	});
 	PG_RETURN_TEXT_P(url);
 }

@@ -40,7 +40,7 @@ ValidateAccountName(std::string_view name) {
 void
 ValidateContainerName(std::string_view name) {
 	const std::string shown(name.substr(0, 64));
-	if (name.size() < 3 || name.size() > 63)
+	if (name.size() < 3 || name.size() > kMaxContainerNameBytes)
 		ThrowInvalid("invalid container name \"" + (IsValidUtf8(shown) ? shown : std::string("?")) + "\"",
 		              "A container name has 3 to 63 characters.");
 	for (char c : name)

@@ -12,6 +12,7 @@ namespace azure_blob::core {
 inline constexpr size_t kMaxBlobNameChars = 1024;
 inline constexpr size_t kMaxBlobNameBytes = 4 * kMaxBlobNameChars; /* UTF-8: at most 4 bytes a character */
 inline constexpr size_t kMaxBlobSegments = 254;
+inline constexpr size_t kMaxContainerNameBytes = 63;
 
 /* Each throws Error(22023) naming the rule that failed; the message quotes the name only where safe. */
 void ValidateAccountName(std::string_view name);

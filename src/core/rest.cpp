@@ -158,18 +158,32 @@ DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 
 std::string
 ContainerUrl(std::string_view endpoint, std::string_view container) {
-	std::string url(endpoint);
-	url.push_back('/');
-	url.append(container);
+	std::string url(BlobUrlBound(endpoint.size(), container.size(), 0), '\0');
+	url.resize(static_cast<size_t>(WriteContainerUrl(url.data(), endpoint, container) - url.data()));
 	return url;
 }
 
 std::string
 BlobUrl(std::string_view endpoint, std::string_view container, std::string_view blob) {
-	std::string url = ContainerUrl(endpoint, container);
-	url.push_back('/');
-	AppendBlobPath(url, blob);
+	std::string url(BlobUrlBound(endpoint.size(), container.size(), blob.size()), '\0');
+	url.resize(static_cast<size_t>(WriteBlobUrl(url.data(), endpoint, container, blob) - url.data()));
 	return url;
+}
+
+char *
+WriteContainerUrl(char *out, std::string_view endpoint, std::string_view container) {
+	memcpy(out, endpoint.data(), endpoint.size());
+	out += endpoint.size();
+	*out++ = '/';
+	memcpy(out, container.data(), container.size());
+	return out + container.size();
+}
+
+char *
+WriteBlobUrl(char *out, std::string_view endpoint, std::string_view container, std::string_view blob) {
+	out = WriteContainerUrl(out, endpoint, container);
+	*out++ = '/';
+	return WriteBlobPath(out, blob);
 }
 
 RestRequest

@@ -18,6 +18,7 @@
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/names.hpp"
+#include "core/rest.hpp"
 #include "core/no_postgres.hpp"
 
 namespace azure_blob::core {
@@ -512,9 +513,12 @@ ServiceSasTokenBound(const ServiceSasView &p) {
 	                          at_most(p.content_language, 256) + at_most(p.content_type, 256));
 }
 
+namespace {
+
+/* The token of a view that passed ValidateServiceFields (sp: its normalised permissions). */
 char *
-WriteServiceSasToken(char *out, SasScratch &scratch, const ServiceSasView &p, const HmacSha256 &key) {
-	const std::string sp = ValidateServiceFields(p, true, &scratch);
+WriteCheckedToken(char *out, SasScratch &scratch, const ServiceSasView &p, const std::string &sp,
+                  const HmacSha256 &key) {
 	std::string &s = scratch.string_to_sign;
 	/* One comparison of the (validated, so 10-byte) version decides both optional lines. */
 	const bool has_ses = p.version >= std::string_view("2020-12-06");
@@ -580,6 +584,32 @@ WriteServiceSasToken(char *out, SasScratch &scratch, const ServiceSasView &p, co
 	t.Lit("&sig=");
 	t.Signature(key, s);
 	return t.pos();
+}
+
+} // namespace
+
+char *
+WriteServiceSasToken(char *out, SasScratch &scratch, const ServiceSasView &p, const HmacSha256 &key) {
+	const std::string sp = ValidateServiceFields(p, true, &scratch);
+	return WriteCheckedToken(out, scratch, p, sp, key);
+}
+
+size_t
+ServiceSasUrlBound(std::string_view endpoint, const ServiceSasView &p) {
+	/* As the token's bound: container and blob count up to their limits (longer ones are refused first). */
+	return BlobUrlBound(endpoint.size(), std::min(p.container.size(), kMaxContainerNameBytes),
+	                    std::min(p.blob.size(), kMaxBlobNameBytes)) +
+	       1 + ServiceSasTokenBound(p);
+}
+
+char *
+WriteServiceSasUrl(char *out, std::string_view endpoint, SasScratch &scratch, const ServiceSasView &p,
+                   const HmacSha256 &key) {
+	const std::string sp = ValidateServiceFields(p, true, &scratch);
+	out = p.resource == SasResource::kContainer ? WriteContainerUrl(out, endpoint, p.container)
+	                                            : WriteBlobUrl(out, endpoint, p.container, p.blob);
+	*out++ = '?';
+	return WriteCheckedToken(out, scratch, p, sp, key);
 }
 
 void

@@ -86,9 +86,9 @@ std::string NormalizeServicePermissions(SasResource resource, std::string_view l
 SasResult BuildServiceSas(const ServiceSasParams &p, const HmacSha256 &key);
 
 /*
- * The hot path of BuildServiceSas: validates, writes the string-to-sign into
- * scratch, and appends the token (no leading "?") to out.  Both buffers are
- * the caller's, so a loop of signatures reuses their memory.
+ * BuildServiceSas's token, appended to out (no leading "?"), with the
+ * string-to-sign left in scratch; WriteServiceSasToken below is the same
+ * without the std::string growth.
  */
 void AppendServiceSasToken(std::string &out, std::string &scratch, const ServiceSasView &v, const HmacSha256 &key);
 
@@ -125,6 +125,15 @@ struct SasScratch {
  */
 size_t ServiceSasTokenBound(const ServiceSasView &v);
 char *WriteServiceSasToken(char *out, SasScratch &scratch, const ServiceSasView &v, const HmacSha256 &key);
+
+/*
+ * The signed URL: endpoint "/" container ["/" encoded blob path] "?" token,
+ * at out with room for ServiceSasUrlBound bytes; the same contract (every
+ * check first, the bound holds for views that pass them).
+ */
+size_t ServiceSasUrlBound(std::string_view endpoint, const ServiceSasView &v);
+char *WriteServiceSasUrl(char *out, std::string_view endpoint, SasScratch &scratch, const ServiceSasView &v,
+                         const HmacSha256 &key);
 
 /* Checks "a.b.c.d" or "a.b.c.d-e.f.g.h" (start <= end). Throws Error(22023). */
 void ValidateIpRange(std::string_view range);

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/hmac.hpp"
+#include "core/rest.hpp"
 #include "core/sas.hpp"
 #include "test_support.hpp"
 
@@ -341,6 +342,27 @@ TEST(ServiceSasValidation, PrecheckedFieldsSkipOnlyTheirOwnChecks) {
 	v.cache_control = {};
 	v.start = v.expiry; /* start must still precede expiry */
 	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023");
+}
+
+/* The whole URL: a 63-byte container and a 1,024-character blob name of 4-byte characters fit a buffer of exactly the bound. */
+TEST(ServiceSasValidation, UrlBoundHoldsAtTheLimits) {
+	core::ServiceSasParams p = BlobSas();
+	p.container = std::string(63, 'c');
+	p.blob.clear();
+	for (int i = 0; i < 1024; i++)
+		p.blob += "\xF0\x9F\x98\x80"; /* U+1F600 */
+	const core::ServiceSasView v = core::View(p);
+	const std::string endpoint = "https://myaccount.blob.core.windows.net";
+	const size_t bound = core::ServiceSasUrlBound(endpoint, v);
+	std::unique_ptr<char[]> exact(new char[bound]);
+	core::SasScratch scratch;
+	const char *end = core::WriteServiceSasUrl(exact.get(), endpoint, scratch, v, Key());
+	EXPECT_EQ(std::string(static_cast<const char *>(exact.get()), end),
+	          core::BlobUrl(endpoint, p.container, p.blob) + "?" + core::BuildServiceSas(p, Key()).token);
+	p.blob += "x"; /* 1,025 characters: refused before anything is written */
+	const core::ServiceSasView w = core::View(p);
+	std::unique_ptr<char[]> small(new char[core::ServiceSasUrlBound(endpoint, w)]);
+	EXPECT_AZ_ERROR(core::WriteServiceSasUrl(small.get(), endpoint, scratch, w, Key()), "22023");
 }
 
 /* A scratch reused across signatures remembers override values: tokens must not depend on what came before. */
