@@ -249,3 +249,21 @@ tap_summary() {
 	echo "$TAP_PASS passed, $TAP_FAIL failed"
 	[ "$TAP_FAIL" -eq 0 ]
 }
+
+# bail_out MESSAGE: ends a suite early, after its summary line.
+bail_out() {
+	echo "Bail out! $1"
+	tap_summary || true
+	exit 1
+}
+
+# require_cmds CMD...: a failed test and a bail-out for the first command not in PATH.
+require_cmds() {
+	local cmd
+	for cmd in "$@"; do
+		command -v "$cmd" >/dev/null 2>&1 || {
+			fail "prerequisite: $cmd is installed" "not found in PATH"
+			bail_out "missing $cmd"
+		}
+	done
+}

@@ -35,13 +35,7 @@ export LC_ALL=C.UTF-8
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/azb-e2e.XXXXXX")"
 azb_on_exit "rm -rf '$WORK'"
 
-for cmd in psql curl cmp node; do
-	if ! command -v "$cmd" >/dev/null 2>&1; then
-		fail "prerequisite: $cmd is installed" "not found in PATH"
-		tap_summary
-		exit 1
-	fi
-done
+require_cmds psql curl cmp node
 
 # ---------------------------------------------------------------------------
 # SQL helpers (sql_admin, sql_as, last_sqlstate, last_error), shared with the
@@ -104,12 +98,6 @@ e2e_drop_db_and_roles() {
 }
 
 # Abort the whole suite after a failed setup step: nothing after it can run.
-bail_out() {
-	echo "Bail out! $1"
-	tap_summary || true
-	exit 1
-}
-
 # ---------------------------------------------------------------------------
 # Setup.
 echo "# azure_blob e2e against Azurite (PGHOST=${PGHOST:-} PGPORT=${PGPORT:-} PGUSER=${PGUSER:-})"

@@ -48,18 +48,7 @@ timing() {
 	echo "# timing: $1"
 }
 
-bail_out() {
-	echo "Bail out! $1"
-	tap_summary || true
-	exit 1
-}
-
-for cmd in psql curl python3 stdbuf; do
-	command -v "$cmd" >/dev/null 2>&1 || {
-		fail "prerequisite: $cmd is installed" "not found in PATH"
-		bail_out "missing $cmd"
-	}
-done
+require_cmds psql curl python3 stdbuf
 
 # start_server MODE: runs fault_servers.py MODE; sets SRV_PORT and SRV_PID.
 start_server() {

@@ -40,18 +40,7 @@ azb_on_exit "rm -rf '$WORK'"
 # shellcheck source=test/azurite/helpers.sh
 . "$HERE/helpers.sh"
 
-bail_out() {
-	echo "Bail out! $1"
-	tap_summary || true
-	exit 1
-}
-
-for cmd in psql curl cmp python3 stdbuf; do
-	command -v "$cmd" >/dev/null 2>&1 || {
-		fail "prerequisite: $cmd is installed" "not found in PATH"
-		bail_out "missing $cmd"
-	}
-done
+require_cmds psql curl cmp python3 stdbuf
 
 # as_admin SQL [args] / as_app UID SQL [args]
 as_admin() {

@@ -46,12 +46,6 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/azb-browser.XXXXXX")"
 azb_on_exit "rm -rf '$WORK'"
 FS=$'\x1f'
 
-bail_out() {
-	echo "Bail out! $1"
-	tap_summary || true
-	exit 1
-}
-
 # sql_admin SQL [psql args...]: as the cluster superuser on the test database.
 sql_admin() {
 	local sql=$1
@@ -67,12 +61,7 @@ last_error() {
 # ---------------------------------------------------------------------------
 echo "# azure_blob browser upload test (PGHOST=${PGHOST:-} PGPORT=${PGPORT:-} PGUSER=${PGUSER:-})"
 
-for cmd in psql node npm curl sha256sum; do
-	if ! command -v "$cmd" >/dev/null 2>&1; then
-		fail "prerequisite: $cmd is installed" "not found in PATH"
-		bail_out "missing $cmd"
-	fi
-done
+require_cmds psql node npm curl sha256sum
 if [ -x "$CHROMIUM" ]; then
 	pass "prerequisite: $CHROMIUM ($("$CHROMIUM" --version 2>/dev/null | head -n 1))"
 else

@@ -82,12 +82,6 @@ PG_VERSION=15
 SAN_FLAGS_A=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 SAN_FLAGS="${SAN_FLAGS_A[*]}"
 
-bail_out() {
-	echo "Bail out! $1"
-	tap_summary || true
-	exit 1
-}
-
 [ "$(id -u)" -eq 0 ] || bail_out "run as root (the server runs as the postgres OS user)"
 id postgres >/dev/null 2>&1 || bail_out "no postgres OS user"
 SYS_PG_CONFIG="/usr/lib/postgresql/$PG_VERSION/bin/pg_config"

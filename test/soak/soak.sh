@@ -70,12 +70,6 @@ exec > >(tee "$OUT/soak.out")
 
 now_ms() { date +%s%3N; }
 
-bail_out() {
-	echo "Bail out! $1"
-	tap_summary || true
-	exit 1
-}
-
 # The cluster's server log (pg_virtualenv -t keeps it next to the cluster
 # configuration); SOAK_SERVER_LOG overrides it (test/sanitize/asan.sh runs
 # the soak against its own server).
