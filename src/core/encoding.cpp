@@ -57,6 +57,19 @@ EncodeByte(char *out, unsigned char c) {
 	return out + 3;
 }
 
+/* The table loop alone: the reference the SSE2 path is tested against. */
+char *
+WriteEncodedScalar(char *out, std::string_view s, const std::array<bool, 256> &safe) {
+	for (const char ch : s) {
+		const unsigned char c = static_cast<unsigned char>(ch);
+		if (safe[c])
+			*out++ = ch;
+		else
+			out = EncodeByte(out, c);
+	}
+	return out;
+}
+
 #if defined(__SSE2__)
 /*
  * Bit i set where byte i of the 16 at p is one the encoding keeps: the
@@ -130,27 +143,7 @@ WriteEncoded(char *out, std::string_view s) {
 		p += 16;
 	}
 #endif
-	for (; p < end; p++) {
-		const unsigned char c = static_cast<unsigned char>(*p);
-		if (safe[c])
-			*out++ = static_cast<char>(c);
-		else
-			out = EncodeByte(out, c);
-	}
-	return out;
-}
-
-/* The table loop alone: the reference the SSE2 path is tested against. */
-char *
-WriteEncodedScalar(char *out, std::string_view s, const std::array<bool, 256> &safe) {
-	for (const char ch : s) {
-		const unsigned char c = static_cast<unsigned char>(ch);
-		if (safe[c])
-			*out++ = ch;
-		else
-			out = EncodeByte(out, c);
-	}
-	return out;
+	return WriteEncodedScalar(out, std::string_view(p, static_cast<size_t>(end - p)), safe);
 }
 
 /* Appends through a writer: grows out to the bound, writes, and trims to what was written. */
@@ -189,7 +182,6 @@ AppendUriComponent(std::string &out, std::string_view s) {
 std::string
 EncodeUriComponent(std::string_view s) {
 	std::string out;
-	out.reserve(s.size() * 3);
 	AppendUriComponent(out, s);
 	return out;
 }
@@ -218,10 +210,25 @@ AppendBlobPath(std::string &out, std::string_view blob_name) {
 	AppendWritten(out, blob_name, WriteBlobPath);
 }
 
+char *
+WriteContainerUrl(char *out, std::string_view endpoint, std::string_view container) {
+	memcpy(out, endpoint.data(), endpoint.size());
+	out += endpoint.size();
+	*out++ = '/';
+	memcpy(out, container.data(), container.size());
+	return out + container.size();
+}
+
+char *
+WriteBlobUrl(char *out, std::string_view endpoint, std::string_view container, std::string_view blob) {
+	out = WriteContainerUrl(out, endpoint, container);
+	*out++ = '/';
+	return WriteBlobPath(out, blob);
+}
+
 std::string
 EncodeBlobPath(std::string_view blob_name) {
 	std::string out;
-	out.reserve(blob_name.size() * 3);
 	AppendBlobPath(out, blob_name);
 	return out;
 }

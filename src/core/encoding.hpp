@@ -29,6 +29,17 @@ std::string EncodeUriComponent(std::string_view s);
 void AppendBlobPath(std::string &out, std::string_view blob_name);
 char *WriteBlobPath(char *out, std::string_view blob_name); /* room for EncodedBound(size) */
 /*
+ * endpoint + "/" + container [+ "/" + encoded blob path], written at out,
+ * which has room for BlobUrlBound(...) bytes (the path encoder may store
+ * scratch bytes past the returned end, within it).
+ */
+constexpr size_t
+BlobUrlBound(size_t endpoint, size_t container, size_t blob) {
+	return endpoint + 1 + container + 1 + EncodedBound(blob);
+}
+char *WriteContainerUrl(char *out, std::string_view endpoint, std::string_view container);
+char *WriteBlobUrl(char *out, std::string_view endpoint, std::string_view container, std::string_view blob);
+/*
  * encodeURIComponent(Base64(data)) in one pass, without branches on the
  * data: "+", "/" and "=" become %2B, %2F, %3D.  out has room for
  * Base64UriComponentBound(len) bytes (it may store scratch bytes past the

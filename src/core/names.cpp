@@ -39,17 +39,18 @@ ValidateAccountName(std::string_view name) {
 
 void
 ValidateContainerName(std::string_view name) {
-	const std::string shown(name.substr(0, 64));
+	/* The name as shown in the message: built only when there is an error to report. */
+	const auto invalid = [name](const char *rule) {
+		const std::string shown(name.substr(0, 64));
+		ThrowInvalid("invalid container name \"" + (IsValidUtf8(shown) ? shown : std::string("?")) + "\"", rule);
+	};
 	if (name.size() < 3 || name.size() > kMaxContainerNameBytes)
-		ThrowInvalid("invalid container name \"" + (IsValidUtf8(shown) ? shown : std::string("?")) + "\"",
-		              "A container name has 3 to 63 characters.");
+		invalid("A container name has 3 to 63 characters.");
 	for (char c : name)
 		if (!IsLowerAlnum(c) && c != '-')
-			ThrowInvalid("invalid container name \"" + (IsValidUtf8(shown) ? shown : std::string("?")) + "\"",
-			             "A container name has only lowercase letters, digits and hyphens.");
+			invalid("A container name has only lowercase letters, digits and hyphens.");
 	if (name.front() == '-' || name.back() == '-' || name.find("--") != std::string_view::npos)
-		ThrowInvalid("invalid container name \"" + shown + "\"",
-		             "A container name starts and ends with a letter or digit and has no two hyphens in a row.");
+		invalid("A container name starts and ends with a letter or digit and has no two hyphens in a row.");
 }
 
 namespace {

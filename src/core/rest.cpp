@@ -170,22 +170,6 @@ BlobUrl(std::string_view endpoint, std::string_view container, std::string_view 
 	return url;
 }
 
-char *
-WriteContainerUrl(char *out, std::string_view endpoint, std::string_view container) {
-	memcpy(out, endpoint.data(), endpoint.size());
-	out += endpoint.size();
-	*out++ = '/';
-	memcpy(out, container.data(), container.size());
-	return out + container.size();
-}
-
-char *
-WriteBlobUrl(char *out, std::string_view endpoint, std::string_view container, std::string_view blob) {
-	out = WriteContainerUrl(out, endpoint, container);
-	*out++ = '/';
-	return WriteBlobPath(out, blob);
-}
-
 RestRequest
 GetBlobPropertiesRequest(std::string_view endpoint, std::string_view container, std::string_view blob) {
 	return Make("HEAD", BlobUrl(endpoint, container, blob));

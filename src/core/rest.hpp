@@ -12,7 +12,6 @@
 #include <string_view>
 #include <vector>
 
-#include "core/encoding.hpp"
 #include "core/hmac.hpp"
 #include "core/shared_key.hpp"
 
@@ -32,16 +31,7 @@ struct RestRequest {
 /* endpoint + "/" + container [+ "/" + encoded blob path]. */
 std::string ContainerUrl(std::string_view endpoint, std::string_view container);
 std::string BlobUrl(std::string_view endpoint, std::string_view container, std::string_view blob);
-/*
- * The same URLs written at out, which has room for BlobUrlBound(...) bytes
- * (the path encoder may store scratch bytes past the returned end, within it).
- */
-constexpr size_t
-BlobUrlBound(size_t endpoint, size_t container, size_t blob) {
-	return endpoint + 1 + container + 1 + EncodedBound(blob);
-}
-char *WriteContainerUrl(char *out, std::string_view endpoint, std::string_view container);
-char *WriteBlobUrl(char *out, std::string_view endpoint, std::string_view container, std::string_view blob);
+/* (Both are written by WriteContainerUrl / WriteBlobUrl of encoding.hpp.) */
 
 RestRequest GetBlobPropertiesRequest(std::string_view endpoint, std::string_view container, std::string_view blob);
 RestRequest GetBlobRequest(std::string_view endpoint, std::string_view container, std::string_view blob);

@@ -18,7 +18,6 @@
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/names.hpp"
-#include "core/rest.hpp"
 #include "core/no_postgres.hpp"
 
 namespace azure_blob::core {
@@ -210,21 +209,27 @@ ResourceCode(SasResource r) {
 	return "b";
 }
 
-/* Checks shared by service and user delegation SAS; returns the normalised permissions. */
 /* Byte equality (one memcmp: libc's vector compare beats a loop for these short strings). */
 bool
 SameBytes(std::string_view a, std::string_view b) {
 	return a.size() == b.size() && (a.empty() || memcmp(a.data(), b.data(), a.size()) == 0);
 }
 
-/* Whether value is the one memo holds (which passed the checks when it was stored). */
-bool
-Remembered(const FieldMemo *memo, std::string_view value) {
-	return memo != nullptr && SameBytes(memo->value, value);
-}
-
+/*
+ * Checks shared by service and user delegation SAS; returns the normalised
+ * permissions.  With memo, an override equal to the value remembered for its
+ * field (which passed these checks when it was stored) is not checked again,
+ * and FieldMemo::hit tells the token writer so.
+ */
 std::string
 ValidateServiceFields(const ServiceSasView &p, bool allow_policy, SasScratch *memo = nullptr) {
+	const auto remembered = [memo](FieldMemo SasScratch::*field, std::string_view value) {
+		if (memo == nullptr)
+			return false;
+		FieldMemo &m = memo->*field;
+		m.hit = SameBytes(m.value, value);
+		return m.hit;
+	};
 	if (!(p.prechecked & kCheckedVersion))
 		ValidateSasVersion(p.version);
 	if (!(p.prechecked & kCheckedAccount))
@@ -273,15 +278,15 @@ ValidateServiceFields(const ServiceSasView &p, bool allow_policy, SasScratch *me
 			             "The SAS version is " + std::string(p.version) + ".", "Set azure_blob.sas_version.");
 		CheckIdentifierLike(p.encryption_scope, "encryption scope", 63);
 	}
-	if (!Remembered(memo ? &memo->cache_control : nullptr, p.cache_control))
+	if (!remembered(&SasScratch::cache_control, p.cache_control))
 		CheckFieldText(p.cache_control, "cache control override", 1024);
-	if (!Remembered(memo ? &memo->content_disposition : nullptr, p.content_disposition))
+	if (!remembered(&SasScratch::content_disposition, p.content_disposition))
 		CheckFieldText(p.content_disposition, "content disposition override", 1024);
-	if (!Remembered(memo ? &memo->content_encoding : nullptr, p.content_encoding))
+	if (!remembered(&SasScratch::content_encoding, p.content_encoding))
 		CheckFieldText(p.content_encoding, "content encoding override", 256);
-	if (!Remembered(memo ? &memo->content_language : nullptr, p.content_language))
+	if (!remembered(&SasScratch::content_language, p.content_language))
 		CheckFieldText(p.content_language, "content language override", 256);
-	if (!Remembered(memo ? &memo->content_type : nullptr, p.content_type)) {
+	if (!remembered(&SasScratch::content_type, p.content_type)) {
 		CheckFieldText(p.content_type, "content type override", 256);
 		if (!p.content_type.empty() && p.content_type.find('/') == std::string::npos)
 			ThrowInvalid("content type override must have the form type/subtype");
@@ -369,13 +374,13 @@ public:
 		memcpy(p_ + 21, t.data() + 17, 3); /* ssZ */
 		p_ += 24;
 	}
-	/* "&name=" and the value's token text: memo's if it holds the value, else encoded and remembered. */
+	/* "&name=" and the value's token text: memo's if the checks found it there, else encoded and remembered. */
 	template <size_t N>
 	void Param(const char (&prefix)[N], std::string_view value, FieldMemo &memo) {
 		if (value.empty())
 			return;
 		Lit(prefix);
-		if (Remembered(&memo, value)) {
+		if (memo.hit) {
 			Put(memo.encoded);
 			return;
 		}

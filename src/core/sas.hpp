@@ -42,10 +42,6 @@ struct ServiceSasParams {
 };
 
 /*
- * The same fields as views, for the hot path: the caller owns the bytes.
- * Built from ServiceSasParams by View(), or directly by the SQL glue.
- */
-/*
  * Fields of a ServiceSasView the caller has validated already, where they
  * came from (a GUC check hook, the account cache, its own time formatter);
  * the signer skips their checks.  Every other field is checked on every call.
@@ -57,6 +53,10 @@ enum SasPrechecked : unsigned {
 	kCheckedTimes = 8u,     /* start and expiry (where given) have the form YYYY-MM-DDThh:mm:ssZ */
 };
 
+/*
+ * The same fields as views, for the hot path: the caller owns the bytes.
+ * Built from ServiceSasParams by View(), or directly by the SQL glue.
+ */
 struct ServiceSasView {
 	std::string_view version;
 	SasResource resource = SasResource::kBlob;
@@ -101,6 +101,7 @@ void AppendServiceSasToken(std::string &out, std::string &scratch, const Service
 struct FieldMemo {
 	std::string value;
 	std::string encoded;
+	bool hit = false; /* the last checks found value here (set by the checks, read by the token writer) */
 };
 
 /* The last permission letters, the version they were checked for, and their normalised form. */
