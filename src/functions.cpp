@@ -57,9 +57,15 @@ TextToUtf8(text *t) {
 }
 
 const char *
+CurrentUserId() {
+	if (guc_user_id != nullptr && guc_user_id[0] != '\0')
+		return guc_user_id;
+	return GetUserNameFromId(GetUserId(), false);
+}
+
+const char *
 CurrentUserIdUtf8() {
-	const char *uid = (guc_user_id != nullptr && guc_user_id[0] != '\0') ? guc_user_id
-	                                                                       : GetUserNameFromId(GetUserId(), false);
+	const char *uid = CurrentUserId();
 	return pg_server_to_any(uid, static_cast<int>(strlen(uid)), PG_UTF8);
 }
 
@@ -527,9 +533,7 @@ PG_FUNCTION_INFO_V1(azure_current_user_id);
 /* azure_current_user_id(): azure_blob.user_id if set, else current_user. */
 Datum
 azure_current_user_id(PG_FUNCTION_ARGS) {
-	if (guc_user_id != nullptr && guc_user_id[0] != '\0')
-		PG_RETURN_TEXT_P(cstring_to_text(guc_user_id));
-	PG_RETURN_TEXT_P(cstring_to_text(GetUserNameFromId(GetUserId(), false)));
+	PG_RETURN_TEXT_P(cstring_to_text(CurrentUserId()));
 }
 
 PG_FUNCTION_INFO_V1(azure_account_add);

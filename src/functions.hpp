@@ -20,7 +20,9 @@ namespace azure_blob {
 /* A text value as a NUL-terminated UTF-8 C string (palloc'd, or t's own copy). Postgres side only. */
 const char *TextToUtf8(text *t);
 
-/* The application user (azure_blob.user_id, else current_user) in UTF-8. Postgres side only. */
+/* The application user (azure_blob.user_id, else current_user), in the server encoding. Postgres side only. */
+const char *CurrentUserId();
+/* The same in UTF-8. Postgres side only. */
 const char *CurrentUserIdUtf8();
 
 /* Container to use: the given one, else the account's default; throws 55000 if it has none. */

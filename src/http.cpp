@@ -239,17 +239,19 @@ InitHttp() {
 }
 
 HttpResponse
-Execute(const core::RestRequest &unsigned_req, const Account &acct) {
+Execute(core::RestRequest req, const Account &acct) {
 	if (!acct.https && !guc_allow_http)
 		throw Error(sqlstate::kObjectNotInPrerequisiteState,
 		            "storage account \"" + acct.alias + "\" uses http, which is not allowed",
 		            "Plain http is meant for Azurite only.", "A superuser can SET azure_blob.allow_http = on.");
-	const std::string method = unsigned_req.method;
-	const std::string where = core::UrlForMessages(unsigned_req.url);
+	const std::string &method = req.method;
+	const std::string where = core::UrlForMessages(req.url);
+	/* Each attempt is signed afresh (x-ms-date): the signing headers of the last one are dropped, the body is not copied. */
+	const size_t unsigned_headers = req.headers.size();
 	CURLcode curl_error = CURLE_OK;
 	bool connected = false;
 	for (int attempt = 0;; attempt++) {
-		core::RestRequest req = unsigned_req;
+		req.headers.resize(unsigned_headers);
 		core::SignRequest(req, acct.account_name, acct.signer, static_cast<int64_t>(timestamptz_to_time_t(GetCurrentTimestamp())));
 		HttpResponse resp;
 		Outcome outcome = PerformOnce(req, resp, &curl_error, &connected);
@@ -287,8 +289,8 @@ Execute(const core::RestRequest &unsigned_req, const Account &acct) {
 
 void
 ThrowAzureError(const HttpResponse &resp, const std::string &what) {
-	core::AzureError e = core::ParseAzureError(resp.body);
-	std::string code = !resp.error_code.empty() ? resp.error_code : e.code;
+	/* The x-ms-error-code header names the error; the XML body only when it is missing. */
+	const std::string code = !resp.error_code.empty() ? resp.error_code : core::ParseAzureError(resp.body).code;
 	std::string detail = "Azure Blob Storage returned HTTP status " + std::to_string(resp.status);
 	detail += code.empty() ? "." : " (" + code + ").";
 	std::string hint;

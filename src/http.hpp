@@ -33,7 +33,7 @@ void InitHttp();
  * times with backoff (Retry-After honoured).  Returns any HTTP answer;
  * throws Error(08006) when no answer came, Interrupted on cancel.
  */
-HttpResponse Execute(const core::RestRequest &req, const Account &acct);
+HttpResponse Execute(core::RestRequest req, const Account &acct);
 
 /* Throws Error(38000) for a non-2xx answer: what failed, with Azure's status and code in the detail. */
 [[noreturn]] void ThrowAzureError(const HttpResponse &resp, const std::string &what);

@@ -128,10 +128,15 @@ FetchProperties(const Target &t, const std::string &blob) {
 	return p;
 }
 
+/* A text[] argument as palloc'd UTF-8 strings: a plain struct, so an ERROR may follow it (no C++ object). */
+struct TextArray {
+	const char **items;
+	int count;
+};
+
 /* Deconstructs a text[] argument into UTF-8 strings; NULL elements are 22004. Postgres side. */
-std::vector<const char *>
+TextArray
 TextArrayArg(FunctionCallInfo fcinfo, int n, const char *what) {
-	std::vector<const char *> out;
 	if (PG_ARGISNULL(n))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", what)));
 	ArrayType *arr = PG_GETARG_ARRAYTYPE_P(n);
@@ -141,10 +146,11 @@ TextArrayArg(FunctionCallInfo fcinfo, int n, const char *what) {
 	bool *nulls;
 	int count;
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
+	TextArray out {static_cast<const char **>(palloc(sizeof(const char *) * (count > 0 ? count : 1))), count};
 	for (int i = 0; i < count; i++) {
 		if (nulls[i])
 			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not contain nulls", what)));
-		out.push_back(TextToUtf8(DatumGetTextPP(elems[i])));
+		out.items[i] = TextToUtf8(DatumGetTextPP(elems[i]));
 	}
 	return out;
 }
@@ -166,9 +172,10 @@ ValidateListPrefix(std::string_view prefix) {
 			throw Error(sqlstate::kInvalidParameterValue, "blob name prefix must not contain control characters");
 }
 
+/* The strings of a text[] argument. C++ side (inside Guard). */
 std::vector<std::string>
-ToStrings(const std::vector<const char *> &v) {
-	return std::vector<std::string>(v.begin(), v.end());
+ToStrings(const TextArray &a) {
+	return std::vector<std::string>(a.items, a.items + a.count);
 }
 
 /* A text[] datum from strings. Inside PgCall only. */
@@ -332,10 +339,10 @@ PG_FUNCTION_INFO_V1(azure_set_cors);
 /* azure_set_cors(origins, methods, headers, exposed, max_age, account): replaces the Blob service's CORS rules by one rule. */
 Datum
 azure_set_cors(PG_FUNCTION_ARGS) {
-	std::vector<const char *> origins = TextArrayArg(fcinfo, 0, "allowed origins");
-	std::vector<const char *> methods = TextArrayArg(fcinfo, 1, "allowed methods");
-	std::vector<const char *> headers = TextArrayArg(fcinfo, 2, "allowed headers");
-	std::vector<const char *> exposed = TextArrayArg(fcinfo, 3, "exposed headers");
+	const TextArray origins = TextArrayArg(fcinfo, 0, "allowed origins");
+	const TextArray methods = TextArrayArg(fcinfo, 1, "allowed methods");
+	const TextArray headers = TextArrayArg(fcinfo, 2, "allowed headers");
+	const TextArray exposed = TextArrayArg(fcinfo, 3, "exposed headers");
 	if (PG_ARGISNULL(4))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("CORS max age must not be null")));
 	int32 max_age = PG_GETARG_INT32(4);

@@ -151,8 +151,8 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 		                errhint("Leave it NULL to use azure_current_user_id().")));
 	CheckDescriptiveColumns(tup, desc, att);
 	/* The user the row will belong to, as the MAC in issued names saw it (UTF-8). */
-	const char *row_user = user_id ? pg_server_to_any(user_id, static_cast<int>(strlen(user_id)), PG_UTF8)
-	                               : CurrentUserIdUtf8();
+	const char *server_user = user_id ? user_id : CurrentUserId();
+	const char *row_user = pg_server_to_any(server_user, static_cast<int>(strlen(server_user)), PG_UTF8);
 
 	Completed done = Guard([&] {
 		core::ValidateBlobName(blob);
@@ -205,9 +205,7 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 		rr[att[kFileUrl] - 1] = true;
 	}
 	if (user_id == nullptr) {
-		const char *uid = (guc_user_id != nullptr && guc_user_id[0] != '\0') ? guc_user_id
-		                                                                       : GetUserNameFromId(GetUserId(), false);
-		rv[att[kUserId] - 1] = CStringGetTextDatum(uid);
+		rv[att[kUserId] - 1] = CStringGetTextDatum(server_user);
 		rr[att[kUserId] - 1] = true;
 	}
 	bool ts_null;

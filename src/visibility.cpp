@@ -44,6 +44,7 @@ extern "C" {
 #include "utils/syscache.h"
 }
 
+#include "functions.hpp"
 #include "guc.hpp"
 
 namespace azure_blob {
@@ -198,14 +199,6 @@ CurrentScope() {
 		c.relid = info.relid;
 	}
 	return c.scope;
-}
-
-/* The application user, as azure_current_user_id() says. */
-const char *
-CurrentUserId() {
-	if (guc_user_id != nullptr && guc_user_id[0] != '\0')
-		return guc_user_id;
-	return GetUserNameFromId(GetUserId(), false);
 }
 
 } // namespace
