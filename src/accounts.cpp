@@ -287,12 +287,6 @@ InitAccountCache() {
 	CacheRegisterRelcacheCallback(AccountsInvalidated, (Datum) 0);
 }
 
-uint64_t
-AccountCacheGeneration() {
-	EnsureLoaded();
-	return cache->generation;
-}
-
 std::string_view
 ResolveAccountAlias(std::string_view alias) {
 	if (!alias.empty())

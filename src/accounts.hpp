@@ -40,9 +40,6 @@ struct Account {
 /* Registers the relcache callback that drops the cache when azure_blob.accounts changes. */
 void InitAccountCache();
 
-/* Bumped whenever the cache is dropped; users of derived per-backend state compare it. */
-uint64_t AccountCacheGeneration();
-
 /* The alias to use: alias itself, else azure_blob.default_account; throws 55000 if both are empty. */
 std::string_view ResolveAccountAlias(const char *alias);
 std::string_view ResolveAccountAlias(std::string_view alias); /* empty view = not given */

@@ -36,7 +36,6 @@ extern "C" {
 #include "core/names.hpp"
 #include "core/sas.hpp"
 #include "core/time_format.hpp"
-#include "core/rest.hpp"
 #include "core/upload.hpp"
 #include "functions.hpp"
 #include "guc.hpp"
@@ -69,23 +68,21 @@ CurrentUserIdUtf8() {
 	return pg_server_to_any(uid, static_cast<int>(strlen(uid)), PG_UTF8);
 }
 
-/* A required text argument: NULL is 22004. */
-static const char *
+const char *
 RequiredArg(FunctionCallInfo fcinfo, int n, const char *what) {
 	if (PG_ARGISNULL(n))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", what)));
 	return TextToUtf8(PG_GETARG_TEXT_PP(n));
 }
 
-/* An optional text argument: NULL means "not given", an empty string is 22023. */
-static const char *
-OptionalArg(FunctionCallInfo fcinfo, int n, const char *what) {
+const char *
+OptionalArg(FunctionCallInfo fcinfo, int n, const char *what, const char *hint) {
 	if (PG_ARGISNULL(n))
 		return nullptr;
 	const char *s = TextToUtf8(PG_GETARG_TEXT_PP(n));
 	if (s[0] == '\0')
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s must not be empty", what),
-		                errhint("Pass NULL to leave it out.")));
+		                errhint("%s", hint)));
 	return s;
 }
 
@@ -104,9 +101,17 @@ ToUnixSeconds(TimestampTz t, const char *what) {
 	return secs;
 }
 
-static TimestampTz
+TimestampTz
 FromUnixSeconds(int64 secs) {
 	return (secs - (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY) * USECS_PER_SEC;
+}
+
+Datum
+Utf8Datum(std::string_view s) {
+	const int len = static_cast<int>(s.size());
+	/* Checks the bytes; returns s itself (not NUL-terminated) when nothing needs converting. */
+	const char *server = pg_any_to_server(s.data(), len, PG_UTF8);
+	return PointerGetDatum(server == s.data() ? cstring_to_text_with_len(server, len) : cstring_to_text(server));
 }
 
 /*
@@ -188,20 +193,20 @@ Str(const char *s) {
 }
 
 static std::string_view
-ContainerOf(const Account &acct, std::string_view container) {
+ContainerOf(const Account &acct, std::string_view container,
+            const char *hint = "Pass a container, or add the account again with a default container.") {
 	if (!container.empty())
 		return container;
 	if (acct.default_container.empty())
 		throw Error(sqlstate::kObjectNotInPrerequisiteState,
-		            "storage account \"" + acct.alias + "\" has no default container", {},
-		            "Pass a container, or add the account again with a default container.");
+		            "storage account \"" + acct.alias + "\" has no default container", {}, hint);
 	return acct.default_container;
 }
 
 /* Container to use: the given one, else the account's default (55000 if it has none). */
 std::string
-ResolveContainer(const Account &acct, const char *container) {
-	return std::string(ContainerOf(acct, container ? std::string_view(container) : std::string_view()));
+ResolveContainer(const Account &acct, const char *container, const char *hint) {
+	return std::string(ContainerOf(acct, container ? std::string_view(container) : std::string_view(), hint));
 }
 
 /*
@@ -284,29 +289,31 @@ ArgTextPP(FunctionCallInfo fcinfo, int n) {
 	return reinterpret_cast<text *>(v);
 }
 
+/* A text value as a UTF-8 view: no copy when the database is UTF-8. Postgres side. */
+static std::string_view
+Utf8View(text *t) {
+	if (GetDatabaseEncoding() == PG_UTF8)
+		return std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	return TextToUtf8(t);
+}
+
 /* An optional text argument as a UTF-8 view: empty if NULL; an empty string is 22023. */
 static std::string_view
 OptionalView(FunctionCallInfo fcinfo, int n, const char *what) {
 	if (PG_ARGISNULL(n))
 		return {};
 	text *t = ArgTextPP(fcinfo, n);
-	size_t len = VARSIZE_ANY_EXHDR(t);
-	if (len == 0)
+	if (VARSIZE_ANY_EXHDR(t) == 0)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s must not be empty", what),
 		                errhint("Pass NULL to leave it out.")));
-	if (GetDatabaseEncoding() == PG_UTF8)
-		return std::string_view(VARDATA_ANY(t), len); /* no copy: already UTF-8 */
-	return TextToUtf8(t);
+	return Utf8View(t);
 }
 
 static std::string_view
 RequiredView(FunctionCallInfo fcinfo, int n, const char *what) {
 	if (PG_ARGISNULL(n))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", what)));
-	text *t = ArgTextPP(fcinfo, n);
-	if (GetDatabaseEncoding() == PG_UTF8)
-		return std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-	return TextToUtf8(t);
+	return Utf8View(ArgTextPP(fcinfo, n));
 }
 
 /* Reads the options shared by both raw signers, starting at argument first_option (protocol). */
@@ -361,7 +368,7 @@ AddAccountFromConnectionString(const char *alias, const char *connection_string,
 
 /* SPI plan of the visibility lookup behind azure_generate_read_sas, kept per backend. */
 static SPIPlanPtr read_lookup_plan = nullptr;
-static uint64_t read_lookup_generation = 0;
+static Oid read_lookup_schema = InvalidOid; /* the plan names the extension's schema */
 
 } // namespace azure_blob
 
@@ -440,11 +447,7 @@ azure_generate_upload_sas(PG_FUNCTION_ARGS) {
 			Datum values[4];
 			bool nulls[4] = {false, false, false, false};
 			values[0] = PointerGetDatum(sas_url);
-			if (GetDatabaseEncoding() == PG_UTF8)
-				values[1] = PointerGetDatum(cstring_to_text_with_len(blob.data(), static_cast<int>(blob.size())));
-			else
-				values[1] = PointerGetDatum(
-				    cstring_to_text(pg_any_to_server(blob.data(), static_cast<int>(blob.size()), PG_UTF8)));
+			values[1] = Utf8Datum(blob);
 			values[2] = PointerGetDatum(cstring_to_text_with_len(url.data(), static_cast<int>(file_url_len)));
 			values[3] = TimestampTzGetDatum(FromUnixSeconds(expiry));
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -460,11 +463,10 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 	if (PG_ARGISNULL(0))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("blob name must not be null")));
 	text *blob_arg = PG_GETARG_TEXT_PP(0);
-	const char *blob = TextToUtf8(blob_arg);
+	const std::string_view blob = Utf8View(blob_arg);
 	int64 expiry = ExpiryFromInterval(fcinfo, 1);
 
 	text *url = Guard([&] {
-		uint64_t generation = AccountCacheGeneration();
 		Oid schema = ExtensionSchema();
 		/*
 		 * Look the row up as the caller, through row-level security: a row
@@ -482,7 +484,7 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 			/* Policies other than the extension's own: let SQL and RLS decide. */
 			if (SPI_connect() != SPI_OK_CONNECT)
 				elog(ERROR, "SPI_connect failed");
-			if (read_lookup_plan == nullptr || read_lookup_generation != generation) {
+			if (read_lookup_plan == nullptr || read_lookup_schema != schema) {
 				if (read_lookup_plan != nullptr)
 					SPI_freeplan(read_lookup_plan);
 				read_lookup_plan = nullptr;
@@ -495,7 +497,7 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 					elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 				SPI_keepplan(plan);
 				read_lookup_plan = plan;
-				read_lookup_generation = generation;
+				read_lookup_schema = schema;
 			}
 			Datum values[1] = {PointerGetDatum(blob_arg)};
 			int rc = SPI_execute_plan(read_lookup_plan, values, nullptr, true, 1);

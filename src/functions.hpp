@@ -8,10 +8,12 @@
 extern "C" {
 #include "postgres.h"
 
+#include "datatype/timestamp.h"
 #include "fmgr.h"
 }
 
 #include <string>
+#include <string_view>
 
 #include "accounts.hpp"
 
@@ -20,13 +22,25 @@ namespace azure_blob {
 /* A text value as a NUL-terminated UTF-8 C string (palloc'd, or t's own copy). Postgres side only. */
 const char *TextToUtf8(text *t);
 
+/* A required text argument in UTF-8: NULL is 22004. Postgres side only. */
+const char *RequiredArg(FunctionCallInfo fcinfo, int n, const char *what);
+/* An optional text argument in UTF-8: NULL means "not given" (nullptr), an empty string is 22023 with hint. */
+const char *OptionalArg(FunctionCallInfo fcinfo, int n, const char *what, const char *hint = "Pass NULL to leave it out.");
+
+/* The timestamptz of whole seconds since the Unix epoch. */
+TimestampTz FromUnixSeconds(int64 secs);
+
+/* A text datum from UTF-8, in the database encoding. Inside PgCall only. */
+Datum Utf8Datum(std::string_view s);
+
 /* The application user (azure_blob.user_id, else current_user), in the server encoding. Postgres side only. */
 const char *CurrentUserId();
 /* The same in UTF-8. Postgres side only. */
 const char *CurrentUserIdUtf8();
 
-/* Container to use: the given one, else the account's default; throws 55000 if it has none. */
-std::string ResolveContainer(const Account &acct, const char *container);
+/* Container to use: the given one, else the account's default; throws 55000 (with hint) if it has none. */
+std::string ResolveContainer(const Account &acct, const char *container,
+                             const char *hint = "Pass a container, or add the account again with a default container.");
 
 /* The BEFORE INSERT OR UPDATE row trigger of azure_files (trigger.cpp). */
 Datum AzureFilesCheck(FunctionCallInfo fcinfo);

@@ -45,22 +45,10 @@ namespace {
 /* Blobs per List Blobs page: the service's maximum. */
 constexpr int kListPageSize = 5000;
 
+/* An optional account or container argument: NULL means the default. */
 const char *
 OptText(FunctionCallInfo fcinfo, int n, const char *what) {
-	if (PG_ARGISNULL(n))
-		return nullptr;
-	const char *s = TextToUtf8(PG_GETARG_TEXT_PP(n));
-	if (s[0] == '\0')
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s must not be empty", what),
-		                errhint("Pass NULL to use the default.")));
-	return s;
-}
-
-const char *
-ReqText(FunctionCallInfo fcinfo, int n, const char *what) {
-	if (PG_ARGISNULL(n))
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", what)));
-	return TextToUtf8(PG_GETARG_TEXT_PP(n));
+	return OptionalArg(fcinfo, n, what, "Pass NULL to use the default.");
 }
 
 struct Target {
@@ -82,17 +70,6 @@ Quoted(const std::string &s) {
 	return "\"" + s + "\"";
 }
 
-TimestampTz
-UnixToTimestamptz(int64 secs) {
-	return (secs - (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY) * USECS_PER_SEC;
-}
-
-/* Text datum from UTF-8, converted to the database encoding. Inside PgCall only. */
-Datum
-Utf8Datum(const std::string &s) {
-	char *server = pg_any_to_server(s.data(), static_cast<int>(s.size()), PG_UTF8);
-	return PointerGetDatum(cstring_to_text(server));
-}
 
 /* Properties of a blob, or nullopt-like empty status when absent. */
 struct Properties {
@@ -213,7 +190,7 @@ PG_FUNCTION_INFO_V1(azure_blob_properties);
 /* azure_blob_properties(blob_name, container, account): size, type, ETag, last change; a NULL row if absent. */
 Datum
 azure_blob_properties(PG_FUNCTION_ARGS) {
-	const char *blob = ReqText(fcinfo, 0, "blob name");
+	const char *blob = RequiredArg(fcinfo, 0, "blob name");
 	const char *container = OptText(fcinfo, 1, "container");
 	const char *account = OptText(fcinfo, 2, "account");
 	TupleDesc desc;
@@ -232,7 +209,7 @@ azure_blob_properties(PG_FUNCTION_ARGS) {
 			values[0] = Int64GetDatum(p.size);
 			values[1] = p.content_type.empty() ? (Datum) 0 : Utf8Datum(p.content_type);
 			values[2] = p.etag.empty() ? (Datum) 0 : Utf8Datum(p.etag);
-			values[3] = TimestampTzGetDatum(UnixToTimestamptz(p.last_modified));
+			values[3] = TimestampTzGetDatum(FromUnixSeconds(p.last_modified));
 			return heap_form_tuple(desc, values, nulls);
 		});
 	});
@@ -245,7 +222,7 @@ PG_FUNCTION_INFO_V1(azure_blob_get);
 /* azure_blob_get(blob_name, container, account): the blob's bytes, NULL if it does not exist. */
 Datum
 azure_blob_get(PG_FUNCTION_ARGS) {
-	const char *blob = ReqText(fcinfo, 0, "blob name");
+	const char *blob = RequiredArg(fcinfo, 0, "blob name");
 	const char *container = OptText(fcinfo, 1, "container");
 	const char *account = OptText(fcinfo, 2, "account");
 	bytea *result = Guard([&]() -> bytea * {
@@ -272,11 +249,11 @@ PG_FUNCTION_INFO_V1(azure_blob_put);
 /* azure_blob_put(blob_name, data, content_type, container, account): uploads (or replaces) a blob; returns its ETag. */
 Datum
 azure_blob_put(PG_FUNCTION_ARGS) {
-	const char *blob = ReqText(fcinfo, 0, "blob name");
+	const char *blob = RequiredArg(fcinfo, 0, "blob name");
 	if (PG_ARGISNULL(1))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("blob data must not be null")));
 	bytea *data = PG_GETARG_BYTEA_PP(1);
-	const char *content_type = ReqText(fcinfo, 2, "content type");
+	const char *content_type = RequiredArg(fcinfo, 2, "content type");
 	const char *container = OptText(fcinfo, 3, "container");
 	const char *account = OptText(fcinfo, 4, "account");
 	text *etag = Guard([&] {
@@ -297,7 +274,7 @@ PG_FUNCTION_INFO_V1(azure_blob_delete);
 /* azure_blob_delete(blob_name, container, account): true if deleted, false if there was no such blob (or container). */
 Datum
 azure_blob_delete(PG_FUNCTION_ARGS) {
-	const char *blob = ReqText(fcinfo, 0, "blob name");
+	const char *blob = RequiredArg(fcinfo, 0, "blob name");
 	const char *container = OptText(fcinfo, 1, "container");
 	const char *account = OptText(fcinfo, 2, "account");
 	bool deleted = Guard([&] {
@@ -318,7 +295,7 @@ PG_FUNCTION_INFO_V1(azure_container_create);
 /* azure_container_create(container, account): true if created, false if it already existed. */
 Datum
 azure_container_create(PG_FUNCTION_ARGS) {
-	const char *container = ReqText(fcinfo, 0, "container");
+	const char *container = RequiredArg(fcinfo, 0, "container");
 	/* Not "the default container": ResolveTarget() would read "" as absent. */
 	if (container[0] == '\0')
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("container must not be empty")));
@@ -469,7 +446,7 @@ azure_blob_list(PG_FUNCTION_ARGS) {
 	values[1] = Int64GetDatum(st->sizes[i]);
 	values[2] = nulls[2] ? (Datum) 0 : CStringGetTextDatum(st->content_types[i]);
 	values[3] = nulls[3] ? (Datum) 0 : CStringGetTextDatum(st->etags[i]);
-	values[4] = TimestampTzGetDatum(UnixToTimestamptz(st->last_modified[i]));
+	values[4] = TimestampTzGetDatum(FromUnixSeconds(st->last_modified[i]));
 	SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
 }
 

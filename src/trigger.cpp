@@ -159,17 +159,10 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 		const std::string default_alias(ResolveAccountAlias(nullptr));
 		const std::string alias = account ? std::string(account) : default_alias;
 		const Account &acct = GetAccount(alias);
-		std::string cont;
-		if (container != nullptr) {
+		if (container != nullptr)
 			core::ValidateContainerName(container);
-			cont = container;
-		} else if (!acct.default_container.empty()) {
-			cont = acct.default_container;
-		} else {
-			throw Error(sqlstate::kObjectNotInPrerequisiteState,
-			            "storage account \"" + alias + "\" has no default container", {},
-			            "Give the row a container, or add the account again with a default container.");
-		}
+		const std::string cont = ResolveContainer(
+		    acct, container, "Give the row a container, or add the account again with a default container.");
 		/*
 		 * Users register only names azure_generate_upload_sas issued to them,
 		 * where upload URLs point; admins may register anything configured.
