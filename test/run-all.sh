@@ -168,9 +168,28 @@ else
 fi
 
 # ---------------------------------------------------------------------------
+# record_from_log NAME LOG RC T0 [NOTE]: records a stage from the last
+# "N passed, M failed" line of LOG; none is one failure, and so is a nonzero
+# exit whose summary says 0 failed.
+record_from_log() {
+	local name=$1 log=$2 rc=$3 t0=$4 note="exit $3${5:+; $5}" line passed failed
+	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+	if [ -z "$line" ]; then
+		record "$name" 0 1 "no summary line, exit $rc" $((SECONDS - t0))
+		return 0
+	fi
+	passed="${line%% *}"
+	failed="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"$line")"
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1
+		note="summary says 0 failed, but exit $rc"
+	fi
+	record "$name" "$passed" "$failed" "$note" $((SECONDS - t0))
+}
+
 # suite_stage NAME SCRIPT [PG_VIRTUALENV_OPTION...]: a suite under pgve, counted like e2e.
 suite_stage() {
-	local name=$1 script=$2 log rc line passed failed note todo_line todo_n t0=$SECONDS
+	local name=$1 script=$2 log rc todo_line todo_n extra="" t0=$SECONDS
 	shift 2
 	banner "$name: pg_virtualenv -t -v 15 $* $script"
 	log="$LOG_DIR/$name.log"
@@ -181,24 +200,12 @@ suite_stage() {
 	fi
 	rc=0
 	run_logged "$log" pgve "$@" bash "$script" || rc=$?
-	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
-	if [ -z "$line" ]; then
-		record "$name" 0 1 "no summary line, exit $rc" $((SECONDS - t0))
-		return 0
-	fi
-	passed="${line%% *}"
-	failed="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"$line")"
-	note="exit $rc"
 	todo_line="$(grep -E '^# [0-9]+ todo' "$log" | tail -n 1 || true)"
 	if [ -n "$todo_line" ]; then
 		todo_n="${todo_line#\# }"
-		note="$note; ${todo_n%% *} todo (known gaps, see $name.log)"
+		extra="${todo_n%% *} todo (known gaps, see $name.log)"
 	fi
-	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-		failed=1
-		note="summary says 0 failed, but exit $rc"
-	fi
-	record "$name" "$passed" "$failed" "$note" $((SECONDS - t0))
+	record_from_log "$name" "$log" "$rc" "$t0" "$extra"
 }
 suite_stage e2e test/azurite/e2e.sh
 suite_stage rest test/azurite/rest.sh
@@ -216,19 +223,7 @@ if [ "$BUILD_OK" != 1 ]; then
 else
 	rc=0
 	run_logged "$log" pgve bash test/browser/run.sh || rc=$?
-	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
-	if [ -z "$line" ]; then
-		record browser 0 1 "no summary line, exit $rc" $((SECONDS - t0))
-	else
-		passed="${line%% *}"
-		failed="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"$line")"
-		note="exit $rc; screenshots in build/browser/"
-		if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-			failed=1
-			note="summary says 0 failed, but exit $rc"
-		fi
-		record browser "$passed" "$failed" "$note" $((SECONDS - t0))
-	fi
+	record_from_log browser "$log" "$rc" "$t0" "screenshots in build/browser/"
 fi
 
 # ---------------------------------------------------------------------------
@@ -266,40 +261,20 @@ t0=$SECONDS
 log="$LOG_DIR/fuzz.log"
 rc=0
 run_logged "$log" bash test/fuzz/run.sh "${FUZZ_SECONDS:-30}" || rc=$?
-line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
-if [ -z "$line" ]; then
-	record fuzz 0 1 "no summary line, exit $rc" $((SECONDS - t0))
-else
-	failed="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"$line")"
-	note="exit $rc"
-	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-		failed=1
-		note="summary says 0 failed, but exit $rc"
-	fi
-	record fuzz "${line%% *}" "$failed" "$note" $((SECONDS - t0))
-fi
+record_from_log fuzz "$log" "$rc" "$t0"
 
 # ---------------------------------------------------------------------------
 # AZB_FULL=1: also the long runs that CI skips (they need ~6 more minutes):
 # the 120 s soak with two Azurite outages, and the extension itself under
 # ASan + UBSan (regress, Azurite suites, a short soak). Counted like e2e.
 long_stage() {
-	local name=$1 log rc line failed t0=$SECONDS
+	local name=$1 log rc t0=$SECONDS
 	shift
 	banner "$name: $*"
 	log="$LOG_DIR/$name.log"
 	rc=0
 	run_logged "$log" "$@" || rc=$?
-	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
-	if [ -z "$line" ]; then
-		record "$name" 0 1 "no summary line, exit $rc" $((SECONDS - t0))
-		return 0
-	fi
-	failed="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"$line")"
-	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-		failed=1
-	fi
-	record "$name" "${line%% *}" "$failed" "exit $rc" $((SECONDS - t0))
+	record_from_log "$name" "$log" "$rc" "$t0"
 }
 if [ "${AZB_FULL:-0}" = 1 ]; then
 	if [ "$BUILD_OK" = 1 ]; then

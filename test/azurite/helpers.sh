@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# SQL helpers shared by test/azurite/e2e.sh, rest.sh and faults.sh.
+# SQL helpers shared by test/azurite/e2e.sh, rest.sh, faults.sh, test/soak/soak.sh and test/browser/run.sh.
 # Source it after test/lib.sh, with these set by the sourcing suite:
 #   WORK           a private temporary directory (removed at exit)
 #   AZB_DB         the suite's database

@@ -44,19 +44,9 @@ export LC_ALL=C.UTF-8
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/azb-browser.XXXXXX")"
 azb_on_exit "rm -rf '$WORK'"
-FS=$'\x1f'
-
-# sql_admin SQL [psql args...]: as the cluster superuser on the test database.
-sql_admin() {
-	local sql=$1
-	shift
-	printf '\\set VERBOSITY verbose\n%s\n' "$sql" |
-		psql -X -v ON_ERROR_STOP=1 -qAt -F "$FS" -d "$DB" "$@" 2>"$WORK/stderr"
-}
-
-last_error() {
-	cat "$WORK/stderr"
-}
+AZB_DB="$DB"
+# shellcheck source=test/azurite/helpers.sh
+. "$ROOT/test/azurite/helpers.sh"
 
 # ---------------------------------------------------------------------------
 echo "# azure_blob browser upload test (PGHOST=${PGHOST:-} PGPORT=${PGPORT:-} PGUSER=${PGUSER:-})"
@@ -88,18 +78,7 @@ fi
 
 # ---------------------------------------------------------------------------
 # Database, extension, backend role.
-CREATED_ROLE=0
-drop_db_and_role() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-	if [ "$CREATED_ROLE" = 1 ]; then
-		psql -X -q -d postgres -c "DROP ROLE IF EXISTS $APP_ROLE" >/dev/null 2>&1 || true
-	fi
-}
-
-if psql -X -v ON_ERROR_STOP=1 -qAt -d postgres \
-	-c "CREATE DATABASE $DB TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'" \
-	2>"$WORK/stderr"; then
-	azb_on_exit drop_db_and_role
+if suite_create_db; then
 	pass "setup: create database $DB"
 else
 	fail "setup: create database $DB" "$(last_error)"
@@ -122,8 +101,9 @@ else
 	fail "setup: ALTER DATABASE $DB SET azure_blob.allow_http = on" "$(last_error)"
 fi
 
+# The role is dropped at the end only if this run created it (suite_create_db's cleanup drops SUITE_ROLES).
 if [ "$(sql_admin "SELECT count(*) FROM pg_roles WHERE rolname = '$APP_ROLE';")" = "0" ]; then
-	CREATED_ROLE=1
+	SUITE_ROLES+=("$APP_ROLE")
 fi
 if sql_admin "
 	DO \$\$ BEGIN
