@@ -44,14 +44,9 @@ if [ -z "${PROFILE_IN_VIRTUALENV:-}" ]; then
 		shift
 	done
 	[[ "$calls" =~ ^[0-9]+$ ]] || die "--calls needs a number"
-	[ "$deps" = 1 ] && bash "$BENCH/install-deps.sh" >&2
-	SUDO=()
-	[ "$(id -u)" -ne 0 ] && SUDO=(sudo)
-	if [ "$build" = 1 ]; then
-		log "building and installing the extension from $ROOT"
-		make -s -C "$ROOT" >&2
-		"${SUDO[@]}" make -s -C "$ROOT" install >&2
-	fi
+	# shellcheck source=lib/prepare.sh
+	. "$BENCH/lib/prepare.sh"
+	bench_prepare "$deps" "$build"
 	mkdir -p "$out"
 	out="$(cd "$out" && pwd)"
 	export PROFILE_IN_VIRTUALENV=1 PROFILE_CALLS="$calls" PROFILE_OUT="$out"

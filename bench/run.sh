@@ -52,14 +52,9 @@ if [ -z "${BENCH_IN_VIRTUALENV:-}" ]; then
 		: "${BENCH_RUNS:=3}" "${BENCH_SECONDS:=1}" "${BENCH_ROWS:=200000}" "${BENCH_PGBENCH_SECONDS:=2}" "${BENCH_RSS_N:=2000000}"
 		[ "$out" = "$BENCH/results" ] && out="$BENCH/results/tmp/quick"
 	fi
-	[ "$deps" = 1 ] && bash "$BENCH/install-deps.sh" >&2
-	SUDO=()
-	[ "$(id -u)" -ne 0 ] && SUDO=(sudo)
-	if [ "$build" = 1 ]; then
-		log "building and installing the extension from $ROOT"
-		make -s -C "$ROOT" >&2
-		"${SUDO[@]}" make -s -C "$ROOT" install >&2
-	fi
+	# shellcheck source=lib/prepare.sh
+	. "$BENCH/lib/prepare.sh"
+	bench_prepare "$deps" "$build"
 	mkdir -p "$BENCH/results/tmp" "$out"
 	log "compiling bench/hmac_ceiling.c"
 	gcc -O2 -Wall -Wextra -o "$BENCH/results/tmp/hmac_ceiling" "$BENCH/hmac_ceiling.c" -lcrypto
