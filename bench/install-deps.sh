@@ -17,33 +17,7 @@ ROOT="$(dirname "$BENCH")"
 
 bash "$ROOT/scripts/install-deps.sh"
 
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO=(sudo)
-fi
-
-PACKAGES=(gnuplot-nox valgrind linux-perf util-linux)
-missing=()
-for p in "${PACKAGES[@]}"; do
-	if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
-		missing+=("$p")
-	fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-	echo "bench/install-deps: installing ${missing[*]}"
-	"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-	"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends "${missing[@]}"
-else
-	echo "bench/install-deps: all Debian packages present"
-fi
-
-NODE_DIR="$BENCH/node"
-want="$(PKG_DIR="$NODE_DIR" node -p "require(process.env.PKG_DIR + '/package.json').dependencies['@azure/storage-blob']")"
-have="$(PKG_DIR="$NODE_DIR" node -p "try { require(process.env.PKG_DIR + '/node_modules/@azure/storage-blob/package.json').version } catch (e) { '' }")"
-if [ "$have" != "$want" ]; then
-	echo "bench/install-deps: npm ci --prefix bench/node (@azure/storage-blob $want)"
-	npm ci --prefix "$NODE_DIR" --no-audit --no-fund
-else
-	echo "bench/install-deps: @azure/storage-blob $have present in bench/node"
-fi
+# shellcheck source=../scripts/lib/deps.sh
+. "$ROOT/scripts/lib/deps.sh"
+apt_install_missing bench/install-deps gnuplot-nox valgrind linux-perf util-linux
+npm_ci_if_needed bench/install-deps bench/node @azure/storage-blob

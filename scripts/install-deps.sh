@@ -9,10 +9,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO=(sudo)
-fi
+# shellcheck source=scripts/lib/deps.sh
+. "$ROOT/scripts/lib/deps.sh"
 
 # Debian packages: compiler and build tools, PostgreSQL 15 with server headers
 # (PGXS) and pg_virtualenv (postgresql-common), the libraries the extension
@@ -47,52 +45,14 @@ if ! command -v npm >/dev/null 2>&1; then
 	PACKAGES+=(npm)
 fi
 
-is_installed() {
-	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
-}
+apt_install_missing install-deps "${PACKAGES[@]}"
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-	if ! is_installed "$p"; then
-		missing+=("$p")
-	fi
-done
-
-if [ "${#missing[@]}" -gt 0 ]; then
-	echo "install-deps: installing ${missing[*]}"
-	"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-	"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends "${missing[@]}"
-else
-	echo "install-deps: all Debian packages present"
-fi
-
-# Azurite, pinned by test/azurite/package-lock.json. Reinstall when it is
-# missing or not the pinned version (e.g. an old node_modules left behind).
-AZ_DIR="$ROOT/test/azurite"
-export AZ_DIR
-want="$(node -p "require(process.env.AZ_DIR + '/package.json').dependencies.azurite")"
-have="$(node -p "try { require(process.env.AZ_DIR + '/node_modules/azurite/package.json').version } catch (e) { '' }")"
-if [ ! -x "$AZ_DIR/node_modules/.bin/azurite-blob" ] || [ "$have" != "$want" ]; then
-	echo "install-deps: npm ci --prefix test/azurite (azurite $want)"
-	npm ci --prefix "$AZ_DIR" --no-audit --no-fund
-else
-	echo "install-deps: azurite $have present"
-fi
+# Azurite, pinned by test/azurite/package-lock.json: npm ci when missing or
+# not the pinned version (e.g. an old node_modules left behind).
+npm_ci_if_needed install-deps test/azurite azurite
 
 # npm packages of the browser test (playwright-core) and of the browser upload
 # example (pg), pinned by their package-lock.json: npm ci when missing or not
 # the pinned version.
-npm_ci_if_needed() {
-	local dir="$ROOT/$1" pkg=$2 want have
-	want="$(PKG_DIR="$dir" PKG="$pkg" node -p "require(process.env.PKG_DIR + '/package.json').dependencies[process.env.PKG]")"
-	have="$(PKG_DIR="$dir" PKG="$pkg" node -p "try { require(process.env.PKG_DIR + '/node_modules/' + process.env.PKG + '/package.json').version } catch (e) { '' }")"
-	if [ "$have" != "$want" ]; then
-		echo "install-deps: npm ci --prefix $1 ($pkg $want)"
-		npm ci --prefix "$dir" --no-audit --no-fund
-	else
-		echo "install-deps: $pkg $have present in $1"
-	fi
-}
-npm_ci_if_needed test/browser playwright-core
-npm_ci_if_needed examples/browser-upload pg
+npm_ci_if_needed install-deps test/browser playwright-core
+npm_ci_if_needed install-deps examples/browser-upload pg
