@@ -99,16 +99,11 @@ HmacSha256::Sign(std::initializer_list<std::string_view> parts, unsigned char ou
 }
 
 void
-HmacSha256::SignBase64To(std::string_view message, char out[kSignatureBase64Len + 1]) const {
+HmacSha256::AppendSignatureBase64(std::string &out, std::string_view message) const {
 	unsigned char mac[32];
 	Sign(message, mac);
-	EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out), mac, 32);
-}
-
-void
-HmacSha256::AppendSignatureBase64(std::string &out, std::string_view message) const {
-	char b64[kSignatureBase64Len + 1];
-	SignBase64To(message, b64);
+	char b64[kSignatureBase64Len + 1]; /* EVP_EncodeBlock adds a NUL */
+	EVP_EncodeBlock(reinterpret_cast<unsigned char *>(b64), mac, 32);
 	out.append(b64, kSignatureBase64Len);
 }
 

@@ -29,8 +29,6 @@ public:
 	void Sign(std::string_view message, unsigned char out[32]) const;
 	/* Raw 32-byte MAC of the concatenation of parts (no copy into one buffer). */
 	void Sign(std::initializer_list<std::string_view> parts, unsigned char out[32]) const;
-	/* Base64 of the MAC: 44 characters and a NUL written to out. */
-	void SignBase64To(std::string_view message, char out[kSignatureBase64Len + 1]) const;
 	/* Base64 of the MAC (44 characters), appended to out. */
 	void AppendSignatureBase64(std::string &out, std::string_view message) const;
 	std::string SignBase64(std::string_view message) const;

@@ -319,6 +319,9 @@ ParseAzureError(std::string_view xml) {
 	return e;
 }
 
+namespace {
+
+/* Checks a rule against the service's limits; throws Error(22023). */
 void
 ValidateCorsRule(const CorsRule &rule) {
 	auto check = [](const std::vector<std::string> &items, const char *what, bool need) {
@@ -352,6 +355,8 @@ ValidateCorsRule(const CorsRule &rule) {
 	if (rule.max_age_seconds < 0)
 		ThrowInvalid("CORS max age must not be negative");
 }
+
+} // namespace
 
 std::string
 BuildCorsXml(const std::vector<CorsRule> &rules) {

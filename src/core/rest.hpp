@@ -84,8 +84,6 @@ struct CorsRule {
 std::string BuildCorsXml(const std::vector<CorsRule> &rules);
 /* Every CorsRule of a Get Blob Service Properties answer. */
 std::vector<CorsRule> ParseCors(std::string_view xml);
-/* Checks a rule against the service's limits; throws Error(22023). */
-void ValidateCorsRule(const CorsRule &rule);
 
 /* "Mon, 01 Jan 2024 00:00:00 GMT" -> Unix seconds; nullopt if malformed. */
 std::optional<int64_t> ParseRfc1123(std::string_view text);

@@ -182,12 +182,12 @@ Line(std::string &s, std::string_view field) {
 	s.push_back('\n');
 }
 
-/* Appends "&name=value" (no "&" for the token's first pair, which starts at token_start). */
+/* Appends "&name=value" (no "&" before the token's first pair). */
 void
-Param(std::string &token, size_t token_start, const char *name, std::string_view value) {
+Param(std::string &token, const char *name, std::string_view value) {
 	if (value.empty())
 		return;
-	if (token.size() > token_start)
+	if (!token.empty())
 		token.push_back('&');
 	token.append(name);
 	token.push_back('=');
@@ -318,18 +318,18 @@ AppendOverrideLines(std::string &s, const ServiceSasView &p) {
 }
 
 void
-AppendOverrideParams(std::string &token, size_t start, const ServiceSasView &p) {
-	Param(token, start, "rscc", p.cache_control);
-	Param(token, start, "rscd", p.content_disposition);
-	Param(token, start, "rsce", p.content_encoding);
-	Param(token, start, "rscl", p.content_language);
-	Param(token, start, "rsct", p.content_type);
+AppendOverrideParams(std::string &token, const ServiceSasView &p) {
+	Param(token, "rscc", p.cache_control);
+	Param(token, "rscd", p.content_disposition);
+	Param(token, "rsce", p.content_encoding);
+	Param(token, "rscl", p.content_language);
+	Param(token, "rsct", p.content_type);
 }
 
 void
 Finish(SasResult &r, const HmacSha256 &key) {
 	r.signature = key.SignBase64(r.string_to_sign);
-	Param(r.token, 0, "sig", r.signature);
+	Param(r.token, "sig", r.signature);
 }
 
 /*
@@ -632,8 +632,7 @@ SasResult
 BuildServiceSas(const ServiceSasParams &p, const HmacSha256 &key) {
 	SasResult r;
 	AppendServiceSasToken(r.token, r.string_to_sign, View(p), key);
-	const size_t sig = r.token.rfind("sig=");
-	r.signature = PercentDecode(std::string_view(r.token).substr(sig + 4), false);
+	r.signature = key.SignBase64(r.string_to_sign); /* the token's sig, before URL encoding */
 	return r;
 }
 
@@ -676,15 +675,15 @@ BuildAccountSas(const AccountSasParams &p, const HmacSha256 &key) {
 		Line(s, p.encryption_scope);
 
 	std::string &t = r.token;
-	Param(t, 0, "sv", p.version);
-	Param(t, 0, "ss", ss);
-	Param(t, 0, "srt", srt);
-	Param(t, 0, "spr", p.protocol);
-	Param(t, 0, "st", p.start);
-	Param(t, 0, "se", p.expiry);
-	Param(t, 0, "sip", p.ip_range);
-	Param(t, 0, "ses", p.encryption_scope);
-	Param(t, 0, "sp", sp);
+	Param(t, "sv", p.version);
+	Param(t, "ss", ss);
+	Param(t, "srt", srt);
+	Param(t, "spr", p.protocol);
+	Param(t, "st", p.start);
+	Param(t, "se", p.expiry);
+	Param(t, "sip", p.ip_range);
+	Param(t, "ses", p.encryption_scope);
+	Param(t, "sp", sp);
 	Finish(r, key);
 	return r;
 }
@@ -692,7 +691,6 @@ BuildAccountSas(const AccountSasParams &p, const HmacSha256 &key) {
 SasResult
 BuildUserDelegationSas(const UserDelegationSasParams &u, const UserDelegationKey &k) {
 	const ServiceSasView p = View(u.base);
-	const ServiceSasView &pv = p;
 	if (p.version < std::string_view("2018-11-09"))
 		ThrowInvalid("a user delegation SAS needs service version 2018-11-09 or later");
 	if (!p.identifier.empty())
@@ -750,27 +748,27 @@ BuildUserDelegationSas(const UserDelegationSasParams &u, const UserDelegationKey
 	AppendOverrideLines(s, p);
 
 	std::string &t = r.token;
-	Param(t, 0, "sv", p.version);
-	Param(t, 0, "spr", p.protocol);
-	Param(t, 0, "st", p.start);
-	Param(t, 0, "se", p.expiry);
-	Param(t, 0, "sip", p.ip_range);
-	Param(t, 0, "ses", p.encryption_scope);
-	Param(t, 0, "skoid", k.object_id);
-	Param(t, 0, "sktid", k.tenant_id);
-	Param(t, 0, "skt", k.start);
-	Param(t, 0, "ske", k.expiry);
-	Param(t, 0, "sks", k.service);
-	Param(t, 0, "skv", k.version);
-	Param(t, 0, "sr", ResourceCode(p.resource));
-	Param(t, 0, "sp", sp);
-	AppendOverrideParams(t, 0, pv);
-	Param(t, 0, "saoid", u.preauthorized_agent_object_id);
-	Param(t, 0, "scid", u.correlation_id);
-	Param(t, 0, "sduoid", u.delegated_user_object_id);
-	Param(t, 0, "skdutid", k.delegated_user_tenant_id);
-	Param(t, 0, "srh", srh_names);
-	Param(t, 0, "srq", srq_names);
+	Param(t, "sv", p.version);
+	Param(t, "spr", p.protocol);
+	Param(t, "st", p.start);
+	Param(t, "se", p.expiry);
+	Param(t, "sip", p.ip_range);
+	Param(t, "ses", p.encryption_scope);
+	Param(t, "skoid", k.object_id);
+	Param(t, "sktid", k.tenant_id);
+	Param(t, "skt", k.start);
+	Param(t, "ske", k.expiry);
+	Param(t, "sks", k.service);
+	Param(t, "skv", k.version);
+	Param(t, "sr", ResourceCode(p.resource));
+	Param(t, "sp", sp);
+	AppendOverrideParams(t, p);
+	Param(t, "saoid", u.preauthorized_agent_object_id);
+	Param(t, "scid", u.correlation_id);
+	Param(t, "sduoid", u.delegated_user_object_id);
+	Param(t, "skdutid", k.delegated_user_tenant_id);
+	Param(t, "srh", srh_names);
+	Param(t, "srq", srq_names);
 	HmacSha256 key = HmacSha256::FromBase64(k.value);
 	Finish(r, key);
 	return r;
