@@ -250,6 +250,20 @@ tap_summary() {
 	[ "$TAP_FAIL" -eq 0 ]
 }
 
+# suite_init NAME: what a suite sets up first: ROLE_PASSWORD (throwaway, for
+# the login roles of a throwaway cluster), a UTF-8 client whatever the locale
+# (Unicode names, byte-exact comparisons), and WORK, a private temporary
+# directory removed at exit.
+suite_init() {
+	ROLE_PASSWORD="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+	export PGCLIENTENCODING=UTF8 LC_ALL=C.UTF-8
+	WORK="$(mktemp -d "${TMPDIR:-/tmp}/azb-$1.XXXXXX")"
+	azb_on_exit "rm -rf '$WORK'"
+}
+
+# Azurite's development account key (public, documented by Microsoft).
+AZURITE_DEV_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+
 # bail_out MESSAGE: ends a suite early, after its summary line.
 bail_out() {
 	echo "Bail out! $1"

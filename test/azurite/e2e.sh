@@ -24,16 +24,9 @@ OUTSIDER_ROLE="outsider"  # a login role without any azure_blob grant
 CONTAINER="uploads"
 USER_A="user_123"
 USER_B="user_456"
-# Throwaway passwords for the login roles of this throwaway cluster.
-ROLE_PASSWORD="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 
-# Unicode file names and byte-exact comparisons must not depend on the locale
-# this script happens to run under.
-export PGCLIENTENCODING=UTF8
-export LC_ALL=C.UTF-8
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/azb-e2e.XXXXXX")"
-azb_on_exit "rm -rf '$WORK'"
+# ROLE_PASSWORD, a UTF-8 client whatever the locale, WORK (test/lib.sh).
+suite_init e2e
 
 require_cmds psql curl cmp node
 

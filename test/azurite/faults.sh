@@ -29,16 +29,11 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/../lib.sh"
 
 AZB_DB="azb_faults_$$"
-ROLE_PASSWORD="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 CONTAINER="faults"
 # Azurite's development account key (public, documented by Microsoft).
-DEV_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+DEV_KEY="$AZURITE_DEV_KEY"
 
-export PGCLIENTENCODING=UTF8
-export LC_ALL=C.UTF-8
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/azb-faults.XXXXXX")"
-azb_on_exit "rm -rf '$WORK'"
+suite_init faults
 # shellcheck source=test/azurite/helpers.sh
 . "$HERE/helpers.sh"
 

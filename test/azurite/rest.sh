@@ -27,16 +27,11 @@ USER_B="bob"
 UPLOADS="uploads"         # the account's default container: lifecycle only
 API="restapi"             # blobs of the REST function tests
 PAGES="pages"             # 5,050 blobs for the listing pages
-ROLE_PASSWORD="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 # Azurite's development account key (public, documented by Microsoft); used
 # only to check that it never appears in an error.
-DEV_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+DEV_KEY="$AZURITE_DEV_KEY"
 
-export PGCLIENTENCODING=UTF8
-export LC_ALL=C.UTF-8
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/azb-rest.XXXXXX")"
-azb_on_exit "rm -rf '$WORK'"
+suite_init rest
 # shellcheck source=test/azurite/helpers.sh
 . "$HERE/helpers.sh"
 

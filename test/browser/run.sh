@@ -37,13 +37,8 @@ CONTAINER="uploads"
 DEMO_USER="demo-user"  # server.js's default application user
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 SHOT_DIR="${AZB_BROWSER_SHOT_DIR:-$ROOT/build/browser}"
-ROLE_PASSWORD="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 
-export PGCLIENTENCODING=UTF8
-export LC_ALL=C.UTF-8
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/azb-browser.XXXXXX")"
-azb_on_exit "rm -rf '$WORK'"
+suite_init browser
 AZB_DB="$DB"
 # shellcheck source=test/azurite/helpers.sh
 . "$ROOT/test/azurite/helpers.sh"
