@@ -54,12 +54,12 @@ namespace {
 
 struct Cache {
 	bool valid = false;
-	uint64_t generation = 1;
 	Oid relid = InvalidOid;
 	Oid owner = InvalidOid;
 	Oid ext_schema = InvalidOid;
-	std::unordered_map<std::string, Account> accounts;
-	std::unique_ptr<core::HmacSha256> upload_key; /* MAC key of issued upload names */
+	/* Shared with callers: a reload replaces the map, never an Account a caller still holds. */
+	std::unordered_map<std::string, AccountRef> accounts;
+	std::shared_ptr<const core::HmacSha256> upload_key; /* MAC key of issued upload names */
 };
 
 /*
@@ -73,7 +73,6 @@ void
 AccountsInvalidated(Datum, Oid relid) {
 	if (cache != nullptr && cache->valid && (relid == InvalidOid || relid == cache->relid)) {
 		cache->valid = false;
-		cache->generation++;
 	}
 }
 
@@ -216,16 +215,19 @@ Reload() {
 			explicit_bzero(r.secret, r.secret_len);
 		}
 	} wipe {raw};
-	cache->accounts.clear();
+	std::unordered_map<std::string, AccountRef> loaded;
 	for (int i = 0; i < raw.count; i++) {
 		const RawAccount &r = raw.rows[i];
 		bool https = strncmp(r.blob_endpoint, "https://", 8) == 0;
-		Account acct {r.alias, r.account_name, r.blob_endpoint, r.default_container ? r.default_container : "",
-		              https, core::HmacSha256::FromBase64(r.account_key)};
-		acct.names_valid = NamesValid(acct);
-		cache->accounts.emplace(acct.alias, std::move(acct));
+		auto acct = std::make_shared<Account>(Account {r.alias, r.account_name, r.blob_endpoint,
+		                                               r.default_container ? r.default_container : "", https,
+		                                               core::HmacSha256::FromBase64(r.account_key)});
+		acct->names_valid = NamesValid(*acct);
+		loaded.emplace(acct->alias, std::move(acct));
 	}
-	cache->upload_key = std::make_unique<core::HmacSha256>(std::string_view(raw.secret, raw.secret_len));
+	/* Swapped in whole: accounts that callers still hold stay alive through their AccountRef. */
+	cache->accounts.swap(loaded);
+	cache->upload_key = std::make_shared<const core::HmacSha256>(std::string_view(raw.secret, raw.secret_len));
 	cache->relid = raw.relid;
 	cache->owner = raw.owner;
 	cache->ext_schema = raw.ext_schema;
@@ -312,27 +314,20 @@ ShownText(std::string_view s, size_t max_bytes) {
 	return std::string(s.substr(0, cut)) + "...";
 }
 
-const Account &
+AccountRef
 GetAccount(std::string_view alias) {
 	EnsureLoaded();
-	/* Signing loops ask for the same account again and again: remember the last answer. */
-	static const Account *last = nullptr;
-	static uint64_t last_generation = 0;
-	if (last != nullptr && last_generation == cache->generation && last->alias == alias)
-		return *last;
 	auto it = cache->accounts.find(std::string(alias));
 	if (it == cache->accounts.end())
 		throw Error(sqlstate::kUndefinedObject, "storage account \"" + ShownText(alias, 63) + "\" does not exist", {},
 		            "Add it with azure_account_add(), or check azure_blob.default_account.");
-	last = &it->second;
-	last_generation = cache->generation;
 	return it->second;
 }
 
-const core::HmacSha256 &
+std::shared_ptr<const core::HmacSha256>
 UploadNameKey() {
 	EnsureLoaded();
-	return *cache->upload_key;
+	return cache->upload_key;
 }
 
 Oid

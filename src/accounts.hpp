@@ -14,6 +14,7 @@ extern "C" {
 }
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -47,11 +48,20 @@ std::string_view ResolveAccountAlias(std::string_view alias); /* empty view = no
 /* s for an error message: at most max_bytes (cut between UTF-8 characters), then "...". */
 std::string ShownText(std::string_view s, size_t max_bytes);
 
-/* The cached account; throws Error(42704) if no such alias is configured. */
-const Account &GetAccount(std::string_view alias);
+/*
+ * A configured account, shared with the cache: holding the pointer keeps
+ * the entry alive even if the cache reloads meanwhile (any catalog access,
+ * lock or role check may process invalidations and trigger a reload on the
+ * next lookup).  Never keep a plain reference into the cache across a call
+ * that can reach Postgres.
+ */
+using AccountRef = std::shared_ptr<const Account>;
 
-/* Key of the MAC in issued upload names (per database, owner-only). */
-const core::HmacSha256 &UploadNameKey();
+/* The cached account; throws Error(42704) if no such alias is configured. */
+AccountRef GetAccount(std::string_view alias);
+
+/* Key of the MAC in issued upload names (per database, owner-only); shared like AccountRef. */
+std::shared_ptr<const core::HmacSha256> UploadNameKey();
 
 /* Schema that holds the extension's user-facing objects (azure_files). */
 Oid ExtensionSchema();

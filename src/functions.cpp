@@ -242,7 +242,8 @@ SignedUrlText(const SasArgs &a) {
 	/* Allocated once, never freed (no exit-time destructors). */
 	static core::SasScratch *const scratch = new core::SasScratch();
 	static TimeText start_text, expiry_text;
-	const Account &acct = GetAccount(ResolveAccountAlias(a.account));
+	const AccountRef acct_ref = GetAccount(ResolveAccountAlias(a.account));
+	const Account &acct = *acct_ref;
 	core::ServiceSasView v;
 	/* The GUC's check hook admits only YYYY-MM-DD: 10 bytes, no strlen per call. */
 	v.version = std::string_view(guc_sas_version, 10);
@@ -430,7 +431,7 @@ azure_generate_upload_sas(PG_FUNCTION_ARGS) {
 		nonces->Next(random_bytes);
 		core::ValidateContentType(content_type);
 		/* The name itself proves whom it was issued to: nothing is written (DESIGN.md §7). */
-		const std::string blob = core::MakeIssuedUploadName(UploadNameKey(), user_id, random_bytes, file_name);
+		const std::string blob = core::MakeIssuedUploadName(*UploadNameKey(), user_id, random_bytes, file_name);
 		SasArgs a;
 		a.resource = core::SasResource::kBlob;
 		a.blob = blob;

@@ -52,17 +52,17 @@ OptText(FunctionCallInfo fcinfo, int n, const char *what) {
 }
 
 struct Target {
-	const Account *acct;
+	AccountRef acct; /* shared with the cache: outlives a reload during the request */
 	std::string container;
 };
 
 /* Account and container of a call: the given ones, else the defaults; the container name is checked. */
 Target
 ResolveTarget(const char *account, const char *container) {
-	const Account &acct = GetAccount(ResolveAccountAlias(account));
-	std::string cont = ResolveContainer(acct, container);
+	AccountRef acct = GetAccount(ResolveAccountAlias(account));
+	std::string cont = ResolveContainer(*acct, container);
 	core::ValidateContainerName(cont);
-	return Target {&acct, cont};
+	return Target {std::move(acct), cont};
 }
 
 std::string
@@ -327,7 +327,8 @@ azure_set_cors(PG_FUNCTION_ARGS) {
 	Guard([&] {
 		core::CorsRule rule {ToStrings(origins), ToStrings(methods), ToStrings(headers), ToStrings(exposed), max_age};
 		std::string xml = core::BuildCorsXml({rule});
-		const Account &acct = GetAccount(ResolveAccountAlias(account));
+		const AccountRef acct_ref = GetAccount(ResolveAccountAlias(account));
+		const Account &acct = *acct_ref;
 		HttpResponse r = Execute(core::SetServicePropertiesRequest(acct.blob_endpoint, std::move(xml)), acct);
 		if (r.status != 202 && r.status != 200)
 			ThrowAzureError(r, "could not set the CORS rules of storage account " + Quoted(acct.alias));
@@ -343,7 +344,8 @@ azure_get_cors(PG_FUNCTION_ARGS) {
 	InitMaterializedSRF(fcinfo, 0);
 	ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
 	Guard([&] {
-		const Account &acct = GetAccount(ResolveAccountAlias(account));
+		const AccountRef acct_ref = GetAccount(ResolveAccountAlias(account));
+		const Account &acct = *acct_ref;
 		HttpResponse r = Execute(core::GetServicePropertiesRequest(acct.blob_endpoint), acct);
 		if (r.status != 200)
 			ThrowAzureError(r, "could not read the CORS rules of storage account " + Quoted(acct.alias));
@@ -470,7 +472,7 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 	HeapTupleHeader row = Guard([&] {
 		core::ValidateBlobName(blob);
 		/* Checked here too, so a name that was never issued costs no HTTP call. */
-		if (!CurrentUserIsAdmin() && !core::IsIssuedUploadName(UploadNameKey(), user_id, blob))
+		if (!CurrentUserIsAdmin() && !core::IsIssuedUploadName(*UploadNameKey(), user_id, blob))
 			throw Error(sqlstate::kInsufficientPrivilege, "permission denied to register blob \"" + std::string(blob) + "\"",
 			            "The name was not issued to this user by azure_generate_upload_sas().",
 			            "Register the blob_name that azure_generate_upload_sas() returned, as the same user.");

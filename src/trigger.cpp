@@ -158,7 +158,9 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 		core::ValidateBlobName(blob);
 		const std::string default_alias(ResolveAccountAlias(nullptr));
 		const std::string alias = account ? std::string(account) : default_alias;
-		const Account &acct = GetAccount(alias);
+		/* Held by AccountRef: CurrentUserIsAdmin() below may process invalidations and reload the cache. */
+		const AccountRef acct_ref = GetAccount(alias);
+		const Account &acct = *acct_ref;
 		if (container != nullptr)
 			core::ValidateContainerName(container);
 		const std::string cont = ResolveContainer(
@@ -172,7 +174,7 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 			throw Error(sqlstate::kInsufficientPrivilege,
 			            "permission denied to register a file outside the default account and container",
 			            "Only members of azure_blob_admin may choose the account or container of a file.");
-		if (!admin && !core::IsIssuedUploadName(UploadNameKey(), row_user, blob))
+		if (!admin && !core::IsIssuedUploadName(*UploadNameKey(), row_user, blob))
 			throw Error(sqlstate::kInsufficientPrivilege, "permission denied to register blob \"" + std::string(blob) + "\"",
 			            "The name was not issued to this user by azure_generate_upload_sas().",
 			            "Register the blob_name that azure_generate_upload_sas() returned, as the same user.");
