@@ -10,6 +10,9 @@ CREATE ROLE regress_azure_admin LOGIN;
 CREATE ROLE regress_azure_nobody LOGIN;
 GRANT azure_blob_user TO regress_azure_alice, regress_azure_bob;
 GRANT azure_blob_admin TO regress_azure_admin;
+-- Since 1.1 the cluster roles give rights only where a grant names the role.
+SELECT azure_grant('regress_azure_alice', 'user'), azure_grant('regress_azure_bob', 'user'),
+       azure_grant('regress_azure_admin', 'admin');
 
 -- This suite runs offline: azure_save_metadata must not look for the blob in
 -- Azure (test/azurite covers that). Every later session of this database inherits it.

@@ -47,6 +47,7 @@ extern "C" {
 #include "core/names.hpp"
 #include "guc.hpp"
 #include "pg_boundary.hpp"
+#include "rights.hpp"
 
 namespace azure_blob {
 
@@ -242,7 +243,8 @@ EnsureLoaded() {
 		Reload();
 }
 
-/* Runs sql with args under the extension owner's identity and a pinned search_path. Postgres code only. */
+} // namespace
+
 uint64
 ExecuteAsOwner(Oid owner, const char *sql, int nargs, Oid *types, Datum *values, const char *nulls) {
 	Oid save_userid;
@@ -281,8 +283,6 @@ ExecuteAsOwner(Oid owner, const char *sql, int nargs, Oid *types, Datum *values,
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 	return processed;
 }
-
-} // namespace
 
 void
 InitAccountCache() {
@@ -378,15 +378,7 @@ RemoveAccount(const std::string &alias) {
 
 bool
 CurrentUserIsAdmin() {
-	EnsureLoaded();
-	const Oid owner = cache->owner;
-	return PgCall([&] {
-		Oid user = GetUserId();
-		if (user == owner || superuser_arg(user))
-			return true;
-		Oid admin = get_role_oid("azure_blob_admin", true);
-		return OidIsValid(admin) && has_privs_of_role(user, admin);
-	});
+	return PgCall([] { return CurrentRight() == Right::kAdmin; });
 }
 
 } // namespace azure_blob

@@ -72,7 +72,15 @@ void AddAccount(const std::string &alias, const core::StorageAccount &acct, cons
 /* Deletes an account as the extension owner; throws 42704 if there is none. */
 void RemoveAccount(const std::string &alias);
 
-/* True if the current user has the privileges of azure_blob_admin (or is the extension owner). */
+/*
+ * Runs sql (which must name only objects in schema azure_blob or pg_catalog)
+ * with args under owner's identity, search_path pinned to pg_catalog, in a
+ * restricted security context; returns the rows processed.  Values go in as
+ * plain parameters, never plan constants.  Postgres code only.
+ */
+uint64 ExecuteAsOwner(Oid owner, const char *sql, int nargs, Oid *types, Datum *values, const char *nulls);
+
+/* True if the current user has admin rights in this database (rights.hpp). C++ side (throws). */
 bool CurrentUserIsAdmin();
 
 } // namespace azure_blob

@@ -40,6 +40,7 @@ extern "C" {
 #include "functions.hpp"
 #include "guc.hpp"
 #include "pg_boundary.hpp"
+#include "rights.hpp"
 #include "visibility.hpp"
 
 namespace azure_blob {
@@ -381,6 +382,7 @@ PG_FUNCTION_INFO_V1(azure_blob_sas_url);
 /* azure_blob_sas_url(blob_name, permissions, expires_at, starts_at, container, account, options...): signed blob URL. */
 Datum
 azure_blob_sas_url(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
 	SasArgs a;
 	a.resource = core::SasResource::kBlob;
 	a.blob = RequiredView(fcinfo, 0, "blob name");
@@ -396,6 +398,7 @@ PG_FUNCTION_INFO_V1(azure_container_sas_url);
 /* azure_container_sas_url(permissions, expires_at, starts_at, container, account, options...): signed container URL. */
 Datum
 azure_container_sas_url(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
 	SasArgs a;
 	a.resource = core::SasResource::kContainer;
 	a.permissions = OptionalView(fcinfo, 0, "permissions");
@@ -410,6 +413,7 @@ PG_FUNCTION_INFO_V1(azure_generate_upload_sas);
 /* azure_generate_upload_sas(file_name, content_type, expires_in): create-only URL for a new blob "<uuid>-<file_name>". */
 Datum
 azure_generate_upload_sas(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kUser);
 	const char *file_name = RequiredArg(fcinfo, 0, "file name");
 	std::string_view content_type = RequiredView(fcinfo, 1, "content type");
 	int64 expiry = ExpiryFromInterval(fcinfo, 2);
@@ -461,6 +465,7 @@ PG_FUNCTION_INFO_V1(azure_generate_read_sas);
 /* azure_generate_read_sas(blob_name, expires_in): read-only URL for a row of azure_files the caller can see. */
 Datum
 azure_generate_read_sas(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kUser);
 	if (PG_ARGISNULL(0))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("blob name must not be null")));
 	text *blob_arg = PG_GETARG_TEXT_PP(0);
@@ -480,7 +485,7 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 		};
 		Found found = PgCall([&] {
 			Found f {nullptr, nullptr};
-			if (FindVisibleFile(schema, blob_arg, &f.account, &f.container) != Visibility::kUseSql)
+			if (FindVisibleFile(blob_arg, &f.account, &f.container) != Visibility::kUseSql)
 				return f;
 			/* Policies other than the extension's own: let SQL and RLS decide. */
 			if (SPI_connect() != SPI_OK_CONNECT)
@@ -536,6 +541,7 @@ PG_FUNCTION_INFO_V1(azure_current_user_id);
 /* azure_current_user_id(): azure_blob.user_id if set, else current_user. */
 Datum
 azure_current_user_id(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kUser);
 	PG_RETURN_TEXT_P(cstring_to_text(CurrentUserId()));
 }
 
@@ -543,6 +549,7 @@ PG_FUNCTION_INFO_V1(azure_account_add);
 /* azure_account_add(alias, connection_string, default_container): stores an account; the key stays owner-only. */
 Datum
 azure_account_add(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
 	const char *alias = RequiredArg(fcinfo, 0, "account alias");
 	if (PG_ARGISNULL(1))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("connection string must not be null")));
@@ -562,6 +569,7 @@ PG_FUNCTION_INFO_V1(azure_account_add_from_env);
  */
 Datum
 azure_account_add_from_env(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
 	const char *alias = RequiredArg(fcinfo, 0, "account alias");
 	const char *variable = RequiredArg(fcinfo, 1, "environment variable name");
 	const char *container = OptionalArg(fcinfo, 2, "default container");
@@ -586,6 +594,7 @@ PG_FUNCTION_INFO_V1(azure_account_remove);
 /* azure_account_remove(alias): deletes an account. */
 Datum
 azure_account_remove(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
 	const char *alias = RequiredArg(fcinfo, 0, "account alias");
 	Guard([&] {
 		ValidateAlias(alias); /* "" or a 1 MB string is a wrong alias (22023), not an absent one */

@@ -42,6 +42,16 @@ const char *CurrentUserIdUtf8();
 std::string ResolveContainer(const Account &acct, const char *container,
                              const char *hint = "Pass a container, or add the account again with a default container.");
 
+/*
+ * azure_save_metadata hands the properties it read from Azure for blob (in
+ * the server encoding) to the trigger for the one INSERT it makes; NULL
+ * pointers / has_size false mean "not known".  Clear it right after the
+ * INSERT, also when it fails (trigger.cpp).
+ */
+void SetVerifiedProperties(const char *blob_server, bool has_size, int64 size, const char *content_type,
+                           const char *etag);
+void ClearVerifiedProperties() noexcept;
+
 /* The BEFORE INSERT OR UPDATE row trigger of azure_files (trigger.cpp). */
 Datum AzureFilesCheck(FunctionCallInfo fcinfo);
 

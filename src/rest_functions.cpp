@@ -33,10 +33,12 @@ extern "C" {
 #include "core/names.hpp"
 #include "core/rest.hpp"
 #include "core/upload.hpp"
+#include "deletion.hpp"
 #include "functions.hpp"
 #include "guc.hpp"
 #include "http.hpp"
 #include "pg_boundary.hpp"
+#include "rights.hpp"
 
 namespace azure_blob {
 
@@ -190,6 +192,7 @@ PG_FUNCTION_INFO_V1(azure_blob_properties);
 /* azure_blob_properties(blob_name, container, account): size, type, ETag, last change; a NULL row if absent. */
 Datum
 azure_blob_properties(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
 	const char *blob = RequiredArg(fcinfo, 0, "blob name");
 	const char *container = OptText(fcinfo, 1, "container");
 	const char *account = OptText(fcinfo, 2, "account");
@@ -222,6 +225,7 @@ PG_FUNCTION_INFO_V1(azure_blob_get);
 /* azure_blob_get(blob_name, container, account): the blob's bytes, NULL if it does not exist. */
 Datum
 azure_blob_get(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
 	const char *blob = RequiredArg(fcinfo, 0, "blob name");
 	const char *container = OptText(fcinfo, 1, "container");
 	const char *account = OptText(fcinfo, 2, "account");
@@ -249,6 +253,7 @@ PG_FUNCTION_INFO_V1(azure_blob_put);
 /* azure_blob_put(blob_name, data, content_type, container, account): uploads (or replaces) a blob; returns its ETag. */
 Datum
 azure_blob_put(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
 	const char *blob = RequiredArg(fcinfo, 0, "blob name");
 	if (PG_ARGISNULL(1))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("blob data must not be null")));
@@ -274,6 +279,7 @@ PG_FUNCTION_INFO_V1(azure_blob_delete);
 /* azure_blob_delete(blob_name, container, account): true if deleted, false if there was no such blob (or container). */
 Datum
 azure_blob_delete(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
 	const char *blob = RequiredArg(fcinfo, 0, "blob name");
 	const char *container = OptText(fcinfo, 1, "container");
 	const char *account = OptText(fcinfo, 2, "account");
@@ -295,6 +301,7 @@ PG_FUNCTION_INFO_V1(azure_container_create);
 /* azure_container_create(container, account): true if created, false if it already existed. */
 Datum
 azure_container_create(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
 	const char *container = RequiredArg(fcinfo, 0, "container");
 	/* Not "the default container": ResolveTarget() would read "" as absent. */
 	if (container[0] == '\0')
@@ -316,6 +323,7 @@ PG_FUNCTION_INFO_V1(azure_set_cors);
 /* azure_set_cors(origins, methods, headers, exposed, max_age, account): replaces the Blob service's CORS rules by one rule. */
 Datum
 azure_set_cors(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
 	const TextArray origins = TextArrayArg(fcinfo, 0, "allowed origins");
 	const TextArray methods = TextArrayArg(fcinfo, 1, "allowed methods");
 	const TextArray headers = TextArrayArg(fcinfo, 2, "allowed headers");
@@ -340,6 +348,7 @@ PG_FUNCTION_INFO_V1(azure_get_cors);
 /* azure_get_cors(account): the Blob service's CORS rules, one row each. */
 Datum
 azure_get_cors(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
 	const char *account = OptText(fcinfo, 0, "account");
 	InitMaterializedSRF(fcinfo, 0);
 	ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
@@ -373,6 +382,7 @@ Datum
 azure_blob_list(PG_FUNCTION_ARGS) {
 	FuncCallContext *funcctx;
 	if (SRF_IS_FIRSTCALL()) {
+		RequireRight(Right::kAdmin);
 		funcctx = SRF_FIRSTCALL_INIT();
 		MemoryContext old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
 		ListState *st = static_cast<ListState *>(palloc0(sizeof(ListState)));
@@ -461,6 +471,7 @@ PG_FUNCTION_INFO_V1(azure_save_metadata);
  */
 Datum
 azure_save_metadata(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kUser);
 	if (PG_ARGISNULL(0))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("blob name must not be null")));
 	text *blob_arg = PG_GETARG_TEXT_PP(0);
@@ -469,6 +480,8 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 	const bool file_url_null = PG_ARGISNULL(1);
 	const char *user_id = CurrentUserIdUtf8();
 
+	const char *blob_server = text_to_cstring(blob_arg);
+
 	HeapTupleHeader row = Guard([&] {
 		core::ValidateBlobName(blob);
 		/* Checked here too, so a name that was never issued costs no HTTP call. */
@@ -476,9 +489,15 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 			throw Error(sqlstate::kInsufficientPrivilege, "permission denied to register blob \"" + std::string(blob) + "\"",
 			            "The name was not issued to this user by azure_generate_upload_sas().",
 			            "Register the blob_name that azure_generate_upload_sas() returned, as the same user.");
+		Target t = ResolveTarget(nullptr, nullptr);
+		/*
+		 * The registration lock before the HEAD request: a queued deletion of
+		 * this name that runs now waits for our commit (and then sees the
+		 * row), or we wait for its commit (and then see no blob).
+		 */
+		PgCall([&] { (void) LockBlob(t.acct->alias.c_str(), t.container.c_str(), blob_server, true); });
 		Properties p;
 		if (guc_verify_uploads) {
-			Target t = ResolveTarget(nullptr, nullptr);
 			p = FetchProperties(t, blob);
 			if (!p.exists)
 				throw Error(sqlstate::kUndefinedObject,
@@ -492,6 +511,30 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 			}
 		}
 		Oid schema = ExtensionSchema();
+		struct Values {
+			Datum content_type, etag;
+			char *content_type_server, *etag_server;
+		};
+		Values v = PgCall([&] {
+			Values r {(Datum) 0, (Datum) 0, nullptr, nullptr};
+			if (!p.content_type.empty()) {
+				r.content_type = Utf8Datum(p.content_type);
+				r.content_type_server = TextDatumGetCString(r.content_type);
+			}
+			if (!p.etag.empty()) {
+				r.etag = Utf8Datum(p.etag);
+				r.etag_server = TextDatumGetCString(r.etag);
+			}
+			return r;
+		});
+		/* The trigger accepts these values from us, for this blob and this INSERT only. */
+		const bool has_size = p.exists && p.size >= 0;
+		SetVerifiedProperties(blob_server, has_size, p.size, v.content_type_server, v.etag_server);
+		struct ClearOnExit {
+			~ClearOnExit() {
+				ClearVerifiedProperties();
+			}
+		} clear_on_exit;
 		return PgCall([&] {
 			if (SPI_connect() != SPI_OK_CONNECT)
 				elog(ERROR, "SPI_connect failed");
@@ -499,11 +542,9 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 			                     "VALUES ($1, $2, $3, $4, $5) RETURNING *",
 			                     quote_identifier(get_namespace_name(schema)));
 			Oid types[5] = {TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID};
-			Datum values[5] = {PointerGetDatum(blob_arg), file_url_arg,
-			                   p.content_type.empty() ? (Datum) 0 : Utf8Datum(p.content_type), Int64GetDatum(p.size),
-			                   p.etag.empty() ? (Datum) 0 : Utf8Datum(p.etag)};
-			char nulls[5] = {' ', file_url_null ? 'n' : ' ', p.content_type.empty() ? 'n' : ' ',
-			                 p.exists && p.size >= 0 ? ' ' : 'n', p.etag.empty() ? 'n' : ' '};
+			Datum values[5] = {PointerGetDatum(blob_arg), file_url_arg, v.content_type, Int64GetDatum(p.size), v.etag};
+			char nulls[5] = {' ', file_url_null ? 'n' : ' ', v.content_type_server ? ' ' : 'n', has_size ? ' ' : 'n',
+			                 v.etag_server ? ' ' : 'n'};
 			int rc = SPI_execute_with_args(sql, 5, types, values, nulls, false, 1);
 			if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 				elog(ERROR, "could not insert into azure_files: %s", SPI_result_code_string(rc));

@@ -9,6 +9,17 @@
  * azure_current_user_id().  Once written, a row's blob_name, file_url,
  * account and container never change.  Row-level security, checked after
  * this trigger, decides whose rows a user may write.
+ *
+ * Metadata is honest: without admin rights in this database nobody sets
+ * size_bytes, content_type or etag, except azure_save_metadata() with the
+ * values Azure reported for this very blob (handed over in
+ * verified_properties below), nor upload_timestamp other than now(), nor
+ * changes any column of a row.  (Users have no UPDATE privilege and no
+ * INSERT privilege on id and upload_timestamp since 1.1; this covers roles
+ * that have them through azure_blob_admin without admin rights here.)
+ *
+ * An INSERT takes the blob's registration lock (deletion.hpp) until its
+ * transaction ends, so a queued deletion of the same name waits for it.
  *-------------------------------------------------------------------------
  */
 extern "C" {
@@ -22,6 +33,7 @@ extern "C" {
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 }
@@ -34,9 +46,11 @@ extern "C" {
 #include "core/names.hpp"
 #include "core/rest.hpp"
 #include "core/upload.hpp"
+#include "deletion.hpp"
 #include "functions.hpp"
 #include "guc.hpp"
 #include "pg_boundary.hpp"
+#include "rights.hpp"
 
 namespace azure_blob {
 
@@ -66,7 +80,49 @@ struct Completed {
 	char *account;
 	char *container;
 	char *file_url;
+	bool admin;
 };
+
+/* Properties azure_save_metadata read from Azure for one blob, while its INSERT runs. */
+struct VerifiedProperties {
+	bool active = false;
+	std::string blob; /* server encoding, as the row holds it */
+	bool has_size = false;
+	int64 size = 0;
+	bool has_content_type = false;
+	std::string content_type;
+	bool has_etag = false;
+	std::string etag;
+};
+VerifiedProperties *verified = nullptr; /* allocated once, never freed (no exit-time destructor) */
+
+/* Refuses a column value a non-admin may not choose. Postgres side. */
+void
+RefuseColumn(const char *column) {
+	ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	                errmsg("permission denied to set column \"%s\" of a registered file", column),
+	                errdetail("Only azure_save_metadata(), with the values Azure reports, and administrators of this "
+	                          "database set it.")));
+}
+
+/* A non-admin INSERT: the properties must be NULL or exactly what azure_save_metadata verified for this blob. */
+void
+CheckPropertiesHonest(HeapTuple tup, TupleDesc desc, const int *att, const char *blob_server) {
+	const bool handed = verified != nullptr && verified->active && verified->blob == blob_server;
+	bool isnull;
+	Datum size = heap_getattr(tup, att[kSizeBytes], desc, &isnull);
+	if (!isnull && !(handed && verified->has_size && verified->size == DatumGetInt64(size)))
+		RefuseColumn("size_bytes");
+	char *content_type = TextColumn(tup, desc, att[kContentType]);
+	if (content_type != nullptr && !(handed && verified->has_content_type && verified->content_type == content_type))
+		RefuseColumn("content_type");
+	char *etag = TextColumn(tup, desc, att[kEtag]);
+	if (etag != nullptr && !(handed && verified->has_etag && verified->etag == etag))
+		RefuseColumn("etag");
+	Datum ts = heap_getattr(tup, att[kUploadTimestamp], desc, &isnull);
+	if (!isnull && DatumGetTimestampTz(ts) != GetCurrentTransactionStartTimestamp())
+		RefuseColumn("upload_timestamp");
+}
 
 char *
 PallocCopy(const std::string &s) {
@@ -92,6 +148,26 @@ CheckDescriptiveColumns(HeapTuple tup, TupleDesc desc, const int *att) {
 }
 
 } // namespace
+
+void
+SetVerifiedProperties(const char *blob_server, bool has_size, int64 size, const char *content_type, const char *etag) {
+	if (verified == nullptr)
+		verified = new VerifiedProperties();
+	verified->blob = blob_server;
+	verified->has_size = has_size;
+	verified->size = size;
+	verified->has_content_type = content_type != nullptr;
+	verified->content_type = content_type ? content_type : "";
+	verified->has_etag = etag != nullptr;
+	verified->etag = etag ? etag : "";
+	verified->active = true;
+}
+
+void
+ClearVerifiedProperties() noexcept {
+	if (verified != nullptr)
+		verified->active = false;
+}
 
 Datum
 AzureFilesCheck(FunctionCallInfo fcinfo) {
@@ -119,6 +195,22 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 				                errmsg("cannot change column \"%s\" of a registered file", kColumnNames[c]),
 				                errdetail("A row of azure_files names one blob for its whole life."),
 				                errhint("Delete the row and register the blob again.")));
+		if (CurrentRight() != Right::kAdmin) {
+			/* Non-admins change nothing: every column must stay as it is. */
+			for (int i = 0; i < desc->natts; i++) {
+				Form_pg_attribute a = TupleDescAttr(desc, i);
+				if (a->attisdropped)
+					continue;
+				bool on, nn;
+				Datum o = heap_getattr(oldtup, i + 1, desc, &on);
+				Datum n = heap_getattr(newtup, i + 1, desc, &nn);
+				if (on != nn || (!on && !datumIsEqual(o, n, a->attbyval, a->attlen)))
+					ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					                errmsg("permission denied to change column \"%s\" of a registered file",
+					                       NameStr(a->attname)),
+					                errdetail("Only administrators of this database change registered files.")));
+			}
+		}
 		char *user_id = TextColumn(newtup, desc, att[kUserId]);
 		if (user_id == nullptr)
 			ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("user id of a file must not be null")));
@@ -184,8 +276,12 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 			            "The URL of blob \"" + std::string(blob) + "\" in container \"" + cont + "\" of account \"" +
 			                alias + "\" is \"" + canonical + "\".",
 			            "Leave file_url NULL and it will be filled in.");
-		return Completed {PallocCopy(alias), PallocCopy(cont), PallocCopy(canonical)};
+		return Completed {PallocCopy(alias), PallocCopy(cont), PallocCopy(canonical), admin};
 	});
+	if (!done.admin)
+		CheckPropertiesHonest(tup, desc, att, blob_server);
+	/* Held until the transaction ends: a queued deletion of this blob now waits for us (deletion.hpp). */
+	(void) LockBlob(done.account, done.container, blob_server, true);
 
 	int natts = desc->natts;
 	Datum *rv = static_cast<Datum *>(palloc0(sizeof(Datum) * natts));

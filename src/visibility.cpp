@@ -5,9 +5,14 @@
  * A read URL is signed only for a row of azure_files the caller can see.
  * Asking SQL (SPI) per URL costs several microseconds, more than the
  * signature, so this file probes the hash index on blob_name directly
- * and applies the extension's own policies: azure_files_admin (members of
- * azure_blob_admin see every row) and azure_files_owner (members of
- * azure_blob_user see rows whose user_id is azure_current_user_id()).
+ * and applies the extension's own policies: azure_files_admin (roles with
+ * admin rights in this database, azure_blob.has_admin_right(), see every
+ * row) and azure_files_owner (members of azure_blob_user see rows whose
+ * user_id is azure_current_user_id()).  The table, the index and the
+ * functions in the policies are found by OID (extension membership, the
+ * table's own index list), never by name: whoever owns the schema can
+ * drop the index or plant objects of the same names, and must not be able
+ * to steer this code (a missing index means "ask SQL").
  * Owners, superusers and BYPASSRLS roles see every row, as
  * check_enable_rls() says.  The table's policies are inspected whenever
  * its relcache entry is rebuilt; if they are not exactly those two, or
@@ -25,6 +30,7 @@ extern "C" {
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -44,8 +50,10 @@ extern "C" {
 #include "utils/syscache.h"
 }
 
+#include "extension_objects.hpp"
 #include "functions.hpp"
 #include "guc.hpp"
+#include "rights.hpp"
 
 namespace azure_blob {
 
@@ -54,7 +62,6 @@ namespace {
 /* Facts about azure_files, valid until its relcache entry is invalidated. Plain C data. */
 struct FilesInfo {
 	bool valid;
-	Oid schema;
 	Oid relid;
 	Oid index;
 	AttrNumber name_att, user_att, account_att, container_att;
@@ -76,6 +83,13 @@ SinglePolicyRole(const RowSecurityPolicy *p) {
 	return reinterpret_cast<Oid *>(ARR_DATA_PTR(p->roles))[0];
 }
 
+/* A call of function func without arguments (the admin policy's qual). */
+bool
+IsCallOf(const Expr *e, Oid func) {
+	return e != nullptr && IsA(e, FuncExpr) && reinterpret_cast<const FuncExpr *>(e)->funcid == func &&
+	       reinterpret_cast<const FuncExpr *>(e)->args == NIL;
+}
+
 /* user_id = azure_current_user_id(), the owner policy's qual as CREATE POLICY stored it. */
 bool
 IsOwnerQual(const Expr *e, AttrNumber user_att, Oid func) {
@@ -91,24 +105,16 @@ IsOwnerQual(const Expr *e, AttrNumber user_att, Oid func) {
 	       reinterpret_cast<const FuncExpr *>(r)->args == NIL;
 }
 
-bool
-IsTrue(const Expr *e) {
-	if (e == nullptr || !IsA(e, Const))
-		return false;
-	const Const *c = reinterpret_cast<const Const *>(e);
-	return c->consttype == BOOLOID && !c->constisnull && DatumGetBool(c->constvalue);
-}
-
 /* True if rel's policies are exactly the two the extension creates. */
 bool
-PoliciesAreStandard(Relation rel, Oid schema, AttrNumber user_att) {
+PoliciesAreStandard(Relation rel, AttrNumber user_att) {
 	if (!rel->rd_rel->relrowsecurity || rel->rd_rsdesc == nullptr || list_length(rel->rd_rsdesc->policies) != 2)
 		return false;
 	Oid admin = get_role_oid("azure_blob_admin", true);
 	Oid user = get_role_oid("azure_blob_user", true);
-	List *name = list_make2(makeString(get_namespace_name(schema)), makeString(pstrdup("azure_current_user_id")));
-	FuncCandidateList fn = FuncnameGetCandidates(name, 0, NIL, false, false, false, true);
-	if (fn == nullptr || fn->next != nullptr)
+	const Oid user_id_fn = ExtensionFunction("azure_current_user_id", 0);
+	const Oid admin_fn = ExtensionFunction("has_admin_right", 0);
+	if (!OidIsValid(user_id_fn) || !OidIsValid(admin_fn))
 		return false;
 	bool saw_admin = false, saw_owner = false;
 	ListCell *lc;
@@ -116,10 +122,10 @@ PoliciesAreStandard(Relation rel, Oid schema, AttrNumber user_att) {
 		const RowSecurityPolicy *p = static_cast<const RowSecurityPolicy *>(lfirst(lc));
 		if (!p->permissive || p->polcmd != '*' || p->hassublinks)
 			return false;
-		if (strcmp(p->policy_name, "azure_files_admin") == 0 && SinglePolicyRole(p) == admin && IsTrue(p->qual))
+		if (strcmp(p->policy_name, "azure_files_admin") == 0 && SinglePolicyRole(p) == admin && IsCallOf(p->qual, admin_fn))
 			saw_admin = true;
 		else if (strcmp(p->policy_name, "azure_files_owner") == 0 && SinglePolicyRole(p) == user &&
-		         IsOwnerQual(p->qual, user_att, fn->oid))
+		         IsOwnerQual(p->qual, user_att, user_id_fn))
 			saw_owner = true;
 		else
 			return false;
@@ -128,20 +134,20 @@ PoliciesAreStandard(Relation rel, Oid schema, AttrNumber user_att) {
 }
 
 void
-Load(Oid schema) {
+Load() {
 	info.valid = false;
-	info.schema = schema;
-	info.relid = get_relname_relid("azure_files", schema);
-	info.index = get_relname_relid("azure_files_blob_name_hash", schema);
-	if (!OidIsValid(info.relid) || !OidIsValid(info.index))
-		elog(ERROR, "azure_files or its blob_name hash index is missing");
+	info.relid = ExtensionRelation("azure_files");
+	if (!OidIsValid(info.relid))
+		elog(ERROR, "extension azure_blob has no table azure_files");
 	Relation rel = table_open(info.relid, AccessShareLock);
 	info.name_att = get_attnum(info.relid, "blob_name");
 	info.user_att = get_attnum(info.relid, "user_id");
 	info.account_att = get_attnum(info.relid, "account");
 	info.container_att = get_attnum(info.relid, "container");
+	/* The hash index on blob_name among the table's own indexes; none (dropped) means SQL decides. */
+	info.index = info.name_att > 0 ? ColumnIndex(rel, info.name_att, HASH_AM_OID, false) : InvalidOid;
 	info.standard_policies = info.name_att > 0 && info.user_att > 0 && info.account_att > 0 && info.container_att > 0 &&
-	                         PoliciesAreStandard(rel, schema, info.user_att);
+	                         OidIsValid(info.index) && PoliciesAreStandard(rel, info.user_att);
 	table_close(rel, AccessShareLock);
 	info.valid = true;
 }
@@ -171,15 +177,17 @@ DecideScope(Oid user) {
 	case RLS_NONE:
 	case RLS_NONE_ENV:
 		return Scope::kAll; /* owner, superuser, BYPASSRLS, or row_security off for a role that may bypass it */
-	case RLS_ENABLED: {
-		Oid admin = get_role_oid("azure_blob_admin", true);
-		Oid users = get_role_oid("azure_blob_user", true);
-		if (OidIsValid(admin) && has_privs_of_role(user, admin))
+	case RLS_ENABLED:
+		/* The policies' roles and has_admin_right() together are exactly the rights of rights.cpp. */
+		switch (CurrentRight()) {
+		case Right::kAdmin:
 			return Scope::kAll;
-		if (!OidIsValid(users) || !has_privs_of_role(user, users))
-			return Scope::kNone; /* no policy applies: default deny */
-		return Scope::kOwnRows;
-	}
+		case Right::kUser:
+			return Scope::kOwnRows;
+		case Right::kNone:
+			return Scope::kNone; /* no policy admits the caller: default deny */
+		}
+		return Scope::kNone;
 	default:
 		return Scope::kUseSql;
 	}
@@ -209,9 +217,9 @@ InitVisibility() {
 }
 
 Visibility
-FindVisibleFile(Oid schema, text *blob, char **account, char **container) {
-	if (!info.valid || info.schema != schema)
-		Load(schema);
+FindVisibleFile(text *blob, char **account, char **container) {
+	if (!info.valid)
+		Load();
 	if (!info.standard_policies)
 		return Visibility::kUseSql;
 	bool match_user = false;

@@ -27,6 +27,6 @@ void InitVisibility();
  * extension's row-level security policies in C; returns kUseSql when the
  * table's policies are not exactly those, so SQL (and RLS) must decide.
  */
-Visibility FindVisibleFile(Oid schema, text *blob, char **account, char **container);
+Visibility FindVisibleFile(text *blob, char **account, char **container);
 
 } // namespace azure_blob

@@ -1,0 +1,194 @@
+/*-------------------------------------------------------------------------
+ * deletion.cpp
+ *	  Per-blob registration locks and the OID-based reads of azure_files
+ *	  that the owner-run maintenance functions use instead of naming the
+ *	  table (azure_blob.deletion_check, azure_blob.file_rows).
+ *-------------------------------------------------------------------------
+ */
+#include "deletion.hpp"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_am.h"
+#include "common/hashfn.h"
+#include "executor/tuptable.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "storage/lock.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/tuplestore.h"
+}
+
+#include <cstring>
+
+#include "extension_objects.hpp"
+#include "rights.hpp"
+
+namespace azure_blob {
+
+namespace {
+
+/* field4 of our lock tags: advisory locks taken from SQL use 1 and 2 only. */
+constexpr uint16 kBlobLockClass = 0x415A;
+
+/* azure_files, found by extension membership, and its columns. */
+struct FilesTable {
+	Oid relid;
+	AttrNumber blob_name, account, container, size_bytes, upload_timestamp;
+};
+
+FilesTable
+OpenFilesTable() {
+	FilesTable t;
+	t.relid = ExtensionRelation("azure_files");
+	if (!OidIsValid(t.relid))
+		elog(ERROR, "extension azure_blob has no table azure_files");
+	t.blob_name = get_attnum(t.relid, "blob_name");
+	t.account = get_attnum(t.relid, "account");
+	t.container = get_attnum(t.relid, "container");
+	t.size_bytes = get_attnum(t.relid, "size_bytes");
+	t.upload_timestamp = get_attnum(t.relid, "upload_timestamp");
+	if (t.blob_name <= 0 || t.account <= 0 || t.container <= 0 || t.size_bytes <= 0 || t.upload_timestamp <= 0)
+		elog(ERROR, "table azure_files lacks a column azure_blob needs");
+	return t;
+}
+
+bool
+TextEquals(Datum d, const char *s) {
+	text *t = DatumGetTextPP(d);
+	size_t len = strlen(s);
+	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
+}
+
+/* True if a committed row (latest snapshot) registers blob in account and container. */
+bool
+IsRegistered(const char *account, const char *container, text *blob) {
+	FilesTable f = OpenFilesTable();
+	Relation heap = table_open(f.relid, AccessShareLock);
+	Snapshot snap = RegisterSnapshot(GetLatestSnapshot());
+	TupleTableSlot *slot = table_slot_create(heap, nullptr);
+	Oid index_oid = ColumnIndex(heap, f.blob_name, BTREE_AM_OID, true);
+	bool found = false;
+	const char *blob_s = text_to_cstring(blob);
+	auto matches = [&](TupleTableSlot *s) {
+		bool n1, n2, n3;
+		Datum name = slot_getattr(s, f.blob_name, &n1);
+		Datum acct = slot_getattr(s, f.account, &n2);
+		Datum cont = slot_getattr(s, f.container, &n3);
+		return !n1 && !n2 && !n3 && TextEquals(name, blob_s) && TextEquals(acct, account) && TextEquals(cont, container);
+	};
+	if (OidIsValid(index_oid)) {
+		Relation index = index_open(index_oid, AccessShareLock);
+		ScanKeyData key;
+		ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid, index->rd_indcollation[0], F_TEXTEQ,
+		                       PointerGetDatum(blob));
+		IndexScanDesc scan = index_beginscan(heap, index, snap, 1, 0);
+		index_rescan(scan, &key, 1, nullptr, 0);
+		while (!found && index_getnext_slot(scan, ForwardScanDirection, slot))
+			found = matches(slot);
+		index_endscan(scan);
+		index_close(index, AccessShareLock);
+	} else {
+		/* The unique index is gone (dropped by the schema's owner): slower, same answer. */
+		TableScanDesc scan = table_beginscan(heap, snap, 0, nullptr);
+		while (!found && table_scan_getnextslot(scan, ForwardScanDirection, slot))
+			found = matches(slot);
+		table_endscan(scan);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	UnregisterSnapshot(snap);
+	table_close(heap, AccessShareLock);
+	return found;
+}
+
+const char *
+RequiredText(FunctionCallInfo fcinfo, int n, const char *what) {
+	if (PG_ARGISNULL(n))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", what)));
+	return text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+} // namespace
+
+bool
+LockBlob(const char *account, const char *container, const char *blob, bool wait) {
+	/* One 64-bit hash of the three names, NUL-separated (names contain no NUL); a collision only makes two blobs wait for each other. */
+	StringInfoData key;
+	initStringInfo(&key);
+	appendBinaryStringInfo(&key, account, strlen(account) + 1);
+	appendBinaryStringInfo(&key, container, strlen(container) + 1);
+	appendBinaryStringInfo(&key, blob, strlen(blob));
+	uint64 h = DatumGetUInt64(hash_bytes_extended(reinterpret_cast<const unsigned char *>(key.data), key.len, 0x617a62));
+	pfree(key.data);
+	LOCKTAG tag;
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(h >> 32), static_cast<uint32>(h), kBlobLockClass);
+	return LockAcquire(&tag, ExclusiveLock, false, !wait) != LOCKACQUIRE_NOT_AVAIL;
+}
+
+} // namespace azure_blob
+
+using namespace azure_blob;
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(azure_blob_deletion_check);
+/*
+ * azure_blob.deletion_check(account, container, blob_name): 'busy' if a
+ * registration of the blob is in flight, 'registered' if a committed row
+ * names it, else 'delete' (and the blob stays locked until commit, so no
+ * registration can start before the deletion is done).
+ */
+Datum
+azure_blob_deletion_check(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
+	const char *account = RequiredText(fcinfo, 0, "account");
+	const char *container = RequiredText(fcinfo, 1, "container");
+	if (PG_ARGISNULL(2))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("blob name must not be null")));
+	text *blob = PG_GETARG_TEXT_PP(2);
+	if (!LockBlob(account, container, text_to_cstring(blob), false))
+		PG_RETURN_TEXT_P(cstring_to_text("busy"));
+	PG_RETURN_TEXT_P(cstring_to_text(IsRegistered(account, container, blob) ? "registered" : "delete"));
+}
+
+PG_FUNCTION_INFO_V1(azure_blob_file_rows);
+/*
+ * azure_blob.file_rows(): (blob_name, account, container, size_bytes,
+ * upload_timestamp) of every row of azure_files under the statement's
+ * snapshot, read by OID (no row-level security: owner-run code only).
+ */
+Datum
+azure_blob_file_rows(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
+	InitMaterializedSRF(fcinfo, 0);
+	ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+	FilesTable f = OpenFilesTable();
+	Relation heap = table_open(f.relid, AccessShareLock);
+	TupleTableSlot *slot = table_slot_create(heap, nullptr);
+	TableScanDesc scan = table_beginscan(heap, GetActiveSnapshot(), 0, nullptr);
+	const AttrNumber cols[5] = {f.blob_name, f.account, f.container, f.size_bytes, f.upload_timestamp};
+	while (table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
+		Datum values[5];
+		bool nulls[5];
+		for (int i = 0; i < 5; i++)
+			values[i] = slot_getattr(slot, cols[i], &nulls[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	table_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	table_close(heap, AccessShareLock);
+	return (Datum) 0;
+}
+
+} /* extern "C" */

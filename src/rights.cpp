@@ -1,0 +1,275 @@
+/*-------------------------------------------------------------------------
+ * rights.cpp
+ *	  Per-database rights: azure_blob.grants, azure_grant(), azure_revoke().
+ *
+ * azure_blob.grants holds (role, level) rows, level 'admin' or 'user'.  A
+ * role has a level here if it has the privileges of a role granted that
+ * level (so granting a group role works) and is a member of the matching
+ * cluster role.  The table is found by OID through the extension's
+ * membership, read by a direct heap scan (no SQL, nothing a caller can
+ * redirect), and written only by the C functions below, as the extension
+ * owner.
+ *-------------------------------------------------------------------------
+ */
+#include "rights.hpp"
+
+extern "C" {
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/dbcommands.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+}
+
+#include <cstring>
+
+#include "accounts.hpp"
+#include "extension_objects.hpp"
+
+namespace azure_blob {
+
+namespace {
+
+/* The decision of the current command (rights cannot change within one, but azure_grant() resets it). */
+struct RightCache {
+	bool valid;
+	LocalTransactionId lxid;
+	CommandId cid;
+	Oid user;
+	Right right;
+};
+RightCache right_cache = {false, InvalidLocalTransactionId, 0, InvalidOid, Right::kNone};
+
+Oid
+GrantsRelation() {
+	Oid relid = ExtensionRelation("grants");
+	if (!OidIsValid(relid))
+		ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+		                errmsg("extension \"azure_blob\" must be updated before it can be used"),
+		                errdetail("The installed SQL objects are older than the loaded library."),
+		                errhint("Run ALTER EXTENSION azure_blob UPDATE.")));
+	return relid;
+}
+
+Right
+ComputeRight(Oid user) {
+	if (superuser_arg(user))
+		return Right::kAdmin;
+	Relation rel = table_open(GrantsRelation(), AccessShareLock);
+	/* The extension owner owns its tables. */
+	if (rel->rd_rel->relowner == user) {
+		table_close(rel, AccessShareLock);
+		return Right::kAdmin;
+	}
+	TupleDesc desc = RelationGetDescr(rel);
+	Right granted = Right::kNone;
+	Snapshot snap = RegisterSnapshot(GetLatestSnapshot());
+	TableScanDesc scan = table_beginscan(rel, snap, 0, nullptr);
+	HeapTuple tup;
+	while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
+		bool role_null, level_null;
+		Datum role = heap_getattr(tup, 1, desc, &role_null);
+		Datum level = heap_getattr(tup, 2, desc, &level_null);
+		if (role_null || level_null || !has_privs_of_role(user, DatumGetObjectId(role)))
+			continue;
+		char *l = TextDatumGetCString(level);
+		Right r = strcmp(l, "admin") == 0 ? Right::kAdmin : strcmp(l, "user") == 0 ? Right::kUser : Right::kNone;
+		if (r > granted)
+			granted = r;
+	}
+	table_endscan(scan);
+	UnregisterSnapshot(snap);
+	table_close(rel, AccessShareLock);
+
+	/* The cluster roles give EXECUTE; the grant says in which database. Both are needed. */
+	Oid admin_role = get_role_oid("azure_blob_admin", true);
+	Oid user_role = get_role_oid("azure_blob_user", true);
+	if (granted == Right::kAdmin && !(OidIsValid(admin_role) && has_privs_of_role(user, admin_role)))
+		granted = Right::kUser;
+	if (granted >= Right::kUser && !(OidIsValid(user_role) && has_privs_of_role(user, user_role)))
+		granted = Right::kNone;
+	return granted;
+}
+
+const char *
+LevelName(Right r) {
+	return r == Right::kAdmin ? "admin" : "user";
+}
+
+/* The level argument of azure_grant(): 'admin' or 'user'. */
+Right
+LevelArg(FunctionCallInfo fcinfo, int n) {
+	if (PG_ARGISNULL(n))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("level must not be null")));
+	char *level = text_to_cstring(PG_GETARG_TEXT_PP(n));
+	if (strcmp(level, "admin") == 0)
+		return Right::kAdmin;
+	if (strcmp(level, "user") == 0)
+		return Right::kUser;
+	ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid azure_blob level \"%s\"", level),
+	                errhint("The levels are 'admin' and 'user'.")));
+	pg_unreachable();
+}
+
+Oid
+RoleArg(FunctionCallInfo fcinfo, int n) {
+	if (PG_ARGISNULL(n))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("role must not be null")));
+	Oid role = PG_GETARG_OID(n);
+	if (!OidIsValid(role) || GetUserNameFromId(role, true) == nullptr)
+		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("role with OID %u does not exist", role)));
+	return role;
+}
+
+/* Superusers grant and revoke any level; admins of this database only 'user'. */
+void
+CheckMayManage(Right level, const char *verb) {
+	Right mine = CurrentRight();
+	if (mine == Right::kAdmin && (level == Right::kUser || superuser()))
+		return;
+	if (level == Right::kAdmin && mine == Right::kAdmin) {
+		/* the extension owner is admin but may not be superuser: let it manage admins too */
+		Relation rel = table_open(GrantsRelation(), AccessShareLock);
+		bool owner = rel->rd_rel->relowner == GetUserId();
+		table_close(rel, AccessShareLock);
+		if (owner)
+			return;
+	}
+	ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	                errmsg("permission denied to %s azure_blob level \"%s\"", verb, LevelName(level)),
+	                level == Right::kAdmin ? errdetail("Only superusers manage the admin level.")
+	                                       : errdetail("Only superusers and admins of this database manage the user level.")));
+}
+
+} // namespace
+
+Right
+CurrentRight() {
+	const Oid user = GetUserId();
+	const LocalTransactionId lxid = MyProc->lxid;
+	const CommandId cid = GetCurrentCommandId(false);
+	RightCache &c = right_cache;
+	if (!c.valid || c.lxid != lxid || c.cid != cid || c.user != user) {
+		c.valid = false;
+		c.right = ComputeRight(user);
+		c.lxid = lxid;
+		c.cid = cid;
+		c.user = user;
+		c.valid = true;
+	}
+	return c.right;
+}
+
+void
+RequireRight(Right need) {
+	if (CurrentRight() >= need)
+		return;
+	const char *role = GetUserNameFromId(GetUserId(), false);
+	ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	                errmsg("permission denied for azure_blob in database \"%s\"", get_database_name(MyDatabaseId)),
+	                errdetail("Role \"%s\" has no %s rights in this database.", role, LevelName(need)),
+	                errhint("A superuser grants them with SELECT azure_grant('%s', '%s'); in this database.", role,
+	                        LevelName(need))));
+}
+
+} // namespace azure_blob
+
+using namespace azure_blob;
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(azure_grant);
+/* azure_grant(role, level): gives role the level in this database (replacing its previous level). */
+Datum
+azure_grant(PG_FUNCTION_ARGS) {
+	Oid role = RoleArg(fcinfo, 0);
+	Right level = LevelArg(fcinfo, 1);
+	CheckMayManage(level, "grant");
+	Relation rel = table_open(GrantsRelation(), AccessShareLock);
+	Oid owner = rel->rd_rel->relowner;
+	table_close(rel, AccessShareLock);
+	Oid types[2] = {OIDOID, TEXTOID};
+	Datum values[2] = {ObjectIdGetDatum(role), CStringGetTextDatum(LevelName(level))};
+	/* An admin may not lower another admin to 'user' through a grant. */
+	uint64 n = ExecuteAsOwner(owner,
+	                          "INSERT INTO azure_blob.grants (role, level) VALUES ($1, $2) ON CONFLICT (role) DO UPDATE "
+	                          "SET level = EXCLUDED.level WHERE azure_blob.grants.level OPERATOR(pg_catalog.=) 'user' "
+	                          "OR EXCLUDED.level OPERATOR(pg_catalog.=) 'admin'",
+	                          2, types, values, nullptr);
+	right_cache.valid = false;
+	if (n == 0 && level == Right::kUser && !superuser())
+		ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+		                errmsg("permission denied to change the azure_blob level of an admin"),
+		                errdetail("Only superusers manage the admin level.")));
+	Oid cluster_role = get_role_oid(level == Right::kAdmin ? "azure_blob_admin" : "azure_blob_user", true);
+	if (!OidIsValid(cluster_role) || !has_privs_of_role(role, cluster_role))
+		ereport(NOTICE, (errmsg("role \"%s\" is not a member of %s", GetUserNameFromId(role, false),
+		                        level == Right::kAdmin ? "azure_blob_admin" : "azure_blob_user"),
+		                 errdetail("The grant takes effect once it is."),
+		                 errhint("GRANT %s TO %s;", level == Right::kAdmin ? "azure_blob_admin" : "azure_blob_user",
+		                         quote_identifier(GetUserNameFromId(role, false)))));
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(azure_revoke);
+/* azure_revoke(role): removes the role's grant in this database; false if it had none. */
+Datum
+azure_revoke(PG_FUNCTION_ARGS) {
+	Oid role = RoleArg(fcinfo, 0);
+	Relation rel = table_open(GrantsRelation(), AccessShareLock);
+	Oid owner = rel->rd_rel->relowner;
+	TupleDesc desc = RelationGetDescr(rel);
+	/* The level it has decides who may revoke it. */
+	Right current = Right::kNone;
+	Snapshot snap = RegisterSnapshot(GetLatestSnapshot());
+	TableScanDesc scan = table_beginscan(rel, snap, 0, nullptr);
+	HeapTuple tup;
+	while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
+		bool role_null, level_null;
+		Datum r = heap_getattr(tup, 1, desc, &role_null);
+		Datum l = heap_getattr(tup, 2, desc, &level_null);
+		if (!role_null && !level_null && DatumGetObjectId(r) == role)
+			current = strcmp(TextDatumGetCString(l), "admin") == 0 ? Right::kAdmin : Right::kUser;
+	}
+	table_endscan(scan);
+	UnregisterSnapshot(snap);
+	table_close(rel, AccessShareLock);
+	if (current == Right::kNone) {
+		CheckMayManage(Right::kUser, "revoke");
+		PG_RETURN_BOOL(false);
+	}
+	CheckMayManage(current, "revoke");
+	Oid types[1] = {OIDOID};
+	Datum values[1] = {ObjectIdGetDatum(role)};
+	uint64 n = ExecuteAsOwner(owner, "DELETE FROM azure_blob.grants WHERE role OPERATOR(pg_catalog.=) $1", 1, types,
+	                          values, nullptr);
+	right_cache.valid = false;
+	PG_RETURN_BOOL(n > 0);
+}
+
+PG_FUNCTION_INFO_V1(azure_blob_has_admin_right);
+/* azure_blob.has_admin_right(): the admin policy of azure_files and the admin views ask this. */
+Datum
+azure_blob_has_admin_right(PG_FUNCTION_ARGS) {
+	PG_RETURN_BOOL(CurrentRight() == Right::kAdmin);
+}
+
+PG_FUNCTION_INFO_V1(azure_blob_require_admin);
+/* azure_blob.require_admin(): first statement of the wrappers of owner-run maintenance functions. */
+Datum
+azure_blob_require_admin(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
+	PG_RETURN_VOID();
+}
+
+} /* extern "C" */
