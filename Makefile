@@ -27,3 +27,16 @@ include $(PGXS)
 
 # Postgres built --with-llvm also compiles each .cpp to bitcode with clang, without PG_CXXFLAGS.
 COMPILE.cxx.bc += $(PG_CXXFLAGS)
+
+# Attack tests of the 1.1 security review (test/security/): pg_regress files
+# in test/security/sql and isolation specs in test/security/specs, each with
+# its expected output in test/security/expected.  They create their own
+# databases and roles, so nothing is preloaded.
+SECURITY_REGRESS = $(sort $(basename $(notdir $(wildcard test/security/sql/*.sql))))
+SECURITY_ISOLATION = $(sort $(basename $(notdir $(wildcard test/security/specs/*.spec))))
+.PHONY: installcheck-security
+installcheck-security:
+	$(pg_regress_installcheck) --inputdir=test/security --outputdir=test/security --dbname=azb_security \
+		--encoding=UTF8 --no-locale $(SECURITY_REGRESS)
+	$(pg_isolation_regress_installcheck) --inputdir=test/security --outputdir=test/security/isolation \
+		--dbname=azb_security_iso --encoding=UTF8 --no-locale $(SECURITY_ISOLATION)

@@ -116,7 +116,8 @@ SELECT CASE d.classid WHEN 'pg_proc'::regclass THEN 'function'
 SELECT kind, count(*) FROM priv_objects GROUP BY kind ORDER BY kind;
 
 -- What the catalog says: EXECUTE (X), table/view privileges as in aclitem
--- (r SELECT, a INSERT, w UPDATE, d DELETE, D TRUNCATE, x REFERENCES, t TRIGGER),
+-- (r SELECT, a INSERT, w UPDATE, d DELETE, D TRUNCATE, x REFERENCES, t TRIGGER;
+-- a and w also when granted on some columns only, as for azure_files since 1.1),
 -- sequences (U USAGE, r SELECT, w UPDATE), schema (U USAGE, C CREATE).
 -- Objects in azure_blob also need USAGE on that schema, shown apart.
 CREATE FUNCTION public.priv_letters(role name, kind text, obj oid) RETURNS text LANGUAGE sql STABLE AS $$
@@ -128,8 +129,8 @@ CREATE FUNCTION public.priv_letters(role name, kind text, obj oid) RETURNS text 
 	                            CASE WHEN has_sequence_privilege(role, obj, 'SELECT') THEN 'r' ELSE '-' END,
 	                            CASE WHEN has_sequence_privilege(role, obj, 'UPDATE') THEN 'w' ELSE '-' END)
 	ELSE concat(CASE WHEN has_table_privilege(role, obj, 'SELECT') THEN 'r' ELSE '-' END,
-	            CASE WHEN has_table_privilege(role, obj, 'INSERT') THEN 'a' ELSE '-' END,
-	            CASE WHEN has_table_privilege(role, obj, 'UPDATE') THEN 'w' ELSE '-' END,
+	            CASE WHEN has_any_column_privilege(role, obj, 'INSERT') THEN 'a' ELSE '-' END,
+	            CASE WHEN has_any_column_privilege(role, obj, 'UPDATE') THEN 'w' ELSE '-' END,
 	            CASE WHEN has_table_privilege(role, obj, 'DELETE') THEN 'd' ELSE '-' END,
 	            CASE WHEN has_table_privilege(role, obj, 'TRUNCATE') THEN 'D' ELSE '-' END,
 	            CASE WHEN has_table_privilege(role, obj, 'REFERENCES') THEN 'x' ELSE '-' END,
@@ -160,6 +161,17 @@ INSERT INTO priv_policy VALUES
   ('function', 'azure_account_remove(text)', 'X', 'X', '-', '-', '-'),
   ('function', 'azure_blob.accounts_changed()', 'X', '-', '-', '-', '-'),
   ('function', 'azure_blob.queue_deletion()', 'X', '-', '-', '-', '-'),
+  ('function', 'azure_blob.account_default_container(text)', 'X', '-', '-', '-', '-'),
+  ('function', 'azure_blob.blob_delete(text,text,text)', 'X', '-', '-', '-', '-'),
+  ('function', 'azure_blob.blob_list(text,text,text)', 'X', '-', '-', '-', '-'),
+  ('function', 'azure_blob.deletion_check(text,text,text)', 'X', '-', '-', '-', '-'),
+  ('function', 'azure_blob.file_rows()', 'X', '-', '-', '-', '-'),
+  ('function', 'azure_blob.has_admin_right()', 'X', 'X', 'X', 'X', '-'),
+  ('function', 'azure_blob.require_admin()', 'X', 'X', '-', '-', '-'),
+  ('function', 'azure_blob.process_deletions(integer)', 'X', 'X', '-', '-', '-'),
+  ('function', 'azure_blob.reconcile(text,text,boolean,interval)', 'X', 'X', '-', '-', '-'),
+  ('function', 'azure_grant(regrole,text)', 'X', 'X', '-', '-', '-'),
+  ('function', 'azure_revoke(regrole)', 'X', 'X', '-', '-', '-'),
   ('function', 'azure_blob_delete(text,text,text)', 'X', 'X', '-', '-', '-'),
   ('function', 'azure_blob_get(text,text,text)', 'X', 'X', '-', '-', '-'),
   ('function', 'azure_blob_list(text,text,text)', 'X', 'X', '-', '-', '-'),
@@ -181,10 +193,12 @@ INSERT INTO priv_policy VALUES
   ('table', 'azure_blob.accounts', 'rawdDxt', '-------', '-------', '-------', '-------'),
   ('table', 'azure_blob.upload_secret', 'rawdDxt', '-------', '-------', '-------', '-------'),
   ('table', 'azure_blob.deletion_queue', 'rawdDxt', '-------', '-------', '-------', '-------'),
-  ('table', 'azure_files', 'rawdDxt', 'rawd---', 'rawd---', 'rawd---', '-------'),
+  ('table', 'azure_blob.grants', 'rawdDxt', '-------', '-------', '-------', '-------'),
+  ('table', 'azure_files', 'rawdDxt', 'rawd---', 'ra-d---', 'ra-d---', '-------'),
   ('sequence', 'azure_blob.deletion_queue_id_seq', 'Urw', '---', '---', '---', '---'),
   ('sequence', 'azure_files_id_seq', 'Urw', 'U--', 'U--', 'U--', '---'),
   ('view', 'azure_accounts', 'rawdDxt', 'r------', '-------', '-------', '-------'),
+  ('view', 'azure_grants', 'rawdDxt', 'r------', '-------', '-------', '-------'),
   ('view', 'azure_pending_deletions', 'rawdDxt', 'r------', '-------', '-------', '-------');
 SELECT 'object without policy' AS problem, o.kind, o.name FROM priv_objects o
  WHERE NOT EXISTS (SELECT FROM priv_policy p WHERE p.kind = o.kind AND p.name = o.name)
@@ -214,6 +228,17 @@ INSERT INTO priv_calls VALUES
   ('azure_account_remove(text)', $$SELECT azure_account_remove('prod')$$),
   ('azure_blob.accounts_changed()', $$SELECT azure_blob.accounts_changed()$$),
   ('azure_blob.queue_deletion()', $$SELECT azure_blob.queue_deletion()$$),
+  ('azure_blob.account_default_container(text)', $$SELECT * FROM azure_blob.account_default_container('dead')$$),
+  ('azure_blob.blob_delete(text,text,text)', $$SELECT azure_blob.blob_delete('a.txt', 'uploads', 'dead')$$),
+  ('azure_blob.blob_list(text,text,text)', $$SELECT count(*) FROM azure_blob.blob_list('', 'uploads', 'dead')$$),
+  ('azure_blob.deletion_check(text,text,text)', $$SELECT azure_blob.deletion_check('dead', 'uploads', 'a.txt')$$),
+  ('azure_blob.file_rows()', $$SELECT count(*) FROM azure_blob.file_rows()$$),
+  ('azure_blob.has_admin_right()', $$SELECT azure_blob.has_admin_right()$$),
+  ('azure_blob.require_admin()', $$SELECT azure_blob.require_admin()$$),
+  ('azure_blob.process_deletions(integer)', $$SELECT azure_blob.process_deletions(1)$$),
+  ('azure_blob.reconcile(text,text,boolean,interval)', $$SELECT * FROM azure_blob.reconcile(NULL, 'dead', false, NULL)$$),
+  ('azure_grant(regrole,text)', $$SELECT azure_grant('regress_azure_nobody', 'user')$$),
+  ('azure_revoke(regrole)', $$SELECT azure_revoke('regress_azure_bob')$$),
   ('azure_blob_delete(text,text,text)', $$SELECT azure_blob_delete('a.txt', account => 'dead')$$),
   ('azure_blob_get(text,text,text)', $$SELECT azure_blob_get('a.txt', account => 'dead')$$),
   ('azure_blob_list(text,text,text)', $$SELECT count(*) FROM azure_blob_list('', account => 'dead')$$),
@@ -315,6 +340,11 @@ SELECT r.kind, r.name, r.op, r.label, r.result
 	     AND (has_sequence_privilege(r.rolname, o.oid, 'USAGE') OR has_sequence_privilege(r.rolname, o.oid, 'UPDATE'))
 	WHEN r.kind = 'sequence' THEN has_schema_privilege(r.rolname, (SELECT relnamespace FROM pg_class WHERE oid = o.oid), 'USAGE')
 	     AND has_sequence_privilege(r.rolname, o.oid, r.privilege)
+	-- INSERT DEFAULT VALUES needs INSERT on some column; the UPDATE sets the first column.
+	WHEN r.op = 'insert' THEN has_schema_privilege(r.rolname, (SELECT relnamespace FROM pg_class WHERE oid = o.oid), 'USAGE')
+	     AND has_any_column_privilege(r.rolname, o.oid, r.privilege)
+	WHEN r.op = 'update' THEN has_schema_privilege(r.rolname, (SELECT relnamespace FROM pg_class WHERE oid = o.oid), 'USAGE')
+	     AND has_column_privilege(r.rolname, o.oid, (SELECT attname FROM pg_attribute WHERE attrelid = o.oid AND attnum = 1), r.privilege)
 	ELSE has_schema_privilege(r.rolname, (SELECT relnamespace FROM pg_class WHERE oid = o.oid), 'USAGE')
 	     AND has_table_privilege(r.rolname, o.oid, r.privilege) END;
 -- Outcomes other than ok or a privilege refusal, in full.
