@@ -311,11 +311,16 @@ CREATE OR REPLACE VIEW @extschema@.azure_pending_deletions AS
 	FROM azure_blob.deletion_queue q
 	WHERE azure_blob.has_admin_right();
 
--- What 1.0's members had, as statements to run where they belong.
+-- What 1.0's members had, as statements to run where they belong (a WARNING:
+-- extension scripts run with client_min_messages at WARNING).
 DO $$
 DECLARE
 	r record;
 BEGIN
+	-- Only for a database that was in use (a fresh install runs this script right after 1.0's).
+	IF NOT EXISTS (SELECT FROM azure_blob.accounts) AND NOT EXISTS (SELECT FROM @extschema@.azure_files) THEN
+		RETURN;
+	END IF;
 	FOR r IN
 		SELECT m.rolname AS member, g.rolname AS grp
 		  FROM pg_catalog.pg_auth_members am
@@ -325,9 +330,11 @@ BEGIN
 		   AND m.rolname OPERATOR(pg_catalog.<>) 'azure_blob_admin'
 		 ORDER BY 1, 2
 	LOOP
-		RAISE NOTICE 'azure_blob 1.1: % is a member of %; to keep its rights in this database run: SELECT azure_grant(%, %);',
-			pg_catalog.quote_ident(r.member), r.grp, pg_catalog.quote_literal(r.member),
-			pg_catalog.quote_literal(CASE WHEN r.grp OPERATOR(pg_catalog.=) 'azure_blob_admin' THEN 'admin' ELSE 'user' END);
+		RAISE WARNING 'azure_blob 1.1: role % has no azure_blob rights in this database until a grant names it',
+			pg_catalog.quote_ident(r.member)
+			USING DETAIL = pg_catalog.format('It is a member of %s, which alone gives nothing since 1.1.', r.grp),
+			      HINT = pg_catalog.format('Run SELECT azure_grant(%L, %L); in each database where it should keep its rights.',
+			                               r.member, CASE WHEN r.grp OPERATOR(pg_catalog.=) 'azure_blob_admin' THEN 'admin' ELSE 'user' END);
 	END LOOP;
 END
 $$;

@@ -61,11 +61,31 @@ GrantsRelation() {
 	return relid;
 }
 
+/*
+ * Rights while the database still runs the 1.0 SQL objects with this
+ * library (between installing the package and ALTER EXTENSION UPDATE): as
+ * 1.0 gave them, by cluster role membership, so apps keep working until the
+ * update, which is what closes the gap (README, "Upgrading to 1.1").
+ */
+Right
+LegacyRight(Oid user) {
+	Oid admin_role = get_role_oid("azure_blob_admin", true);
+	Oid user_role = get_role_oid("azure_blob_user", true);
+	if (OidIsValid(admin_role) && has_privs_of_role(user, admin_role))
+		return Right::kAdmin;
+	if (OidIsValid(user_role) && has_privs_of_role(user, user_role))
+		return Right::kUser;
+	return Right::kNone;
+}
+
 Right
 ComputeRight(Oid user) {
 	if (superuser_arg(user))
 		return Right::kAdmin;
-	Relation rel = table_open(GrantsRelation(), AccessShareLock);
+	const Oid grants = ExtensionRelation("grants");
+	if (!OidIsValid(grants))
+		return LegacyRight(user);
+	Relation rel = table_open(grants, AccessShareLock);
 	/* The extension owner owns its tables. */
 	if (rel->rd_rel->relowner == user) {
 		table_close(rel, AccessShareLock);
