@@ -9,6 +9,7 @@
 #   e2e      pg_virtualenv -t -v 15 test/azurite/e2e.sh (real Azurite on 127.0.0.1)
 #   rest     pg_virtualenv -t -v 15 test/azurite/rest.sh (REST functions, lifecycle)
 #   faults   pg_virtualenv -t -v 15 test/azurite/faults.sh (outages, timeouts, cancel, retries)
+#   attacks  pg_virtualenv -t -v 15 make installcheck-security (test/security: the 1.1 review's attacks)
 #   security pg_virtualenv -t -v 15 -o log_statement=all -o log_min_messages=debug5 ...
 #            test/security/leaks.sh (no key or signature in logs, results, EXPLAIN, pg_stat_activity)
 #   browser  pg_virtualenv -t -v 15 test/browser/run.sh (headless Chromium + Azurite)
@@ -165,6 +166,39 @@ else
 		echo "----- end of regression.diffs -----"
 	fi
 	record regress "$passed" "$failed" "$note" $((SECONDS - t0))
+fi
+
+# ---------------------------------------------------------------------------
+# The attacks of the 1.1 security review, each a pg_regress file or an
+# isolation spec under test/security (make installcheck-security); counted
+# like the regress stage.
+banner "attacks: pg_virtualenv -t -v 15 make installcheck-security"
+t0=$SECONDS
+log="$LOG_DIR/attacks.log"
+if [ "$BUILD_OK" != 1 ]; then
+	echo "skipped: the extension did not build and install"
+	record attacks 0 1 "cannot run: build failed" $((SECONDS - t0))
+else
+	rm -f test/security/regression.diffs test/security/isolation/regression.diffs
+	rc=0
+	run_logged "$log" pgve make -k installcheck-security || rc=$?
+	passed="$(grep -cE '^(test| ) +[^ ].* \.\.\. ok( |$)' "$log" || true)"
+	failed="$(grep -cE '^(test| ) +[^ ].* \.\.\. (FAILED|failed)( |$)' "$log" || true)"
+	note="pg_regress + isolation, exit $rc"
+	if [ "$((passed + failed))" -eq 0 ]; then
+		failed=1
+		note="no attack test ran, exit $rc"
+	elif [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1
+		note="no failing test line, but exit $rc"
+	fi
+	for d in test/security/regression.diffs test/security/isolation/regression.diffs; do
+		if [ -s "$d" ]; then
+			echo "----- $d -----"
+			cat "$d"
+		fi
+	done
+	record attacks "$passed" "$failed" "$note" $((SECONDS - t0))
 fi
 
 # ---------------------------------------------------------------------------
