@@ -113,9 +113,10 @@ sql_show "" "" "SELECT azure_account_add('default', :'conn', 'uploads');" \
 step "DBA: create the container 'uploads' (Blob REST API from SQL, Shared Key)"
 sql_show "" "" "SELECT azure_container_create('uploads');"
 
-step "DBA: the application's login role gets azure_blob_user"
+step "DBA: the application's login role gets azure_blob_user, and user rights in this database"
 sql_show "" "" "CREATE ROLE app LOGIN PASSWORD :'pw';
-GRANT azure_blob_user TO app;" -v pw="$APP_PASSWORD"
+GRANT azure_blob_user TO app;
+SELECT azure_grant('app', 'user');" -v pw="$APP_PASSWORD"
 
 step "app (as role app, per request): who is the user?"
 echo "    (each app statement below runs in a session as 'app' after:)"

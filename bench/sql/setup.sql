@@ -15,6 +15,8 @@ SELECT azure_account_add('default', :'connstr', :'container');
 --                azure_blob_sas_url (rows (a), (g)).
 CREATE ROLE bench_user LOGIN PASSWORD :'password' IN ROLE azure_blob_user;
 CREATE ROLE bench_admin LOGIN PASSWORD :'password' IN ROLE azure_blob_admin;
+-- Rights in this database (since 1.1 the cluster roles alone give none).
+SELECT azure_grant('bench_user', 'user'), azure_grant('bench_admin', 'admin');
 ALTER ROLE bench_user SET azure_blob.user_id = :'user_id';
 -- One core per process: no parallel workers behind a timed query. No JIT:
 -- it would switch on only above jit_above_cost, so a short calibration run and

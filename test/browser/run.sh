@@ -108,6 +108,7 @@ if sql_admin "
 	END \$\$;
 	ALTER ROLE $APP_ROLE LOGIN PASSWORD :'pw';
 	GRANT azure_blob_user TO $APP_ROLE;
+	SELECT azure_grant('$APP_ROLE', 'user');
 	GRANT CONNECT ON DATABASE $DB TO $APP_ROLE;
 	GRANT USAGE ON SCHEMA public TO $APP_ROLE;
 " -v pw="$ROLE_PASSWORD"; then

@@ -238,6 +238,9 @@ done
 ADMIN_PASSWORD="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 psql -X -q -d postgres -c "DROP ROLE IF EXISTS azb_leaks_admin" -c "CREATE ROLE azb_leaks_admin LOGIN PASSWORD '$ADMIN_PASSWORD'" \
 	-c "GRANT azure_blob_admin TO azb_leaks_admin" >/dev/null 2>&1
+for d in "$DB" "$DB2"; do
+	psql -X -q -d "$d" -c "SELECT azure_grant('azb_leaks_admin', 'admin')" >/dev/null 2>&1
+done
 azb_on_exit "psql -X -q -d postgres -c 'DROP ROLE IF EXISTS azb_leaks_admin' >/dev/null 2>&1"
 
 # ---------------------------------------------------------------------------
