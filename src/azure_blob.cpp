@@ -20,6 +20,7 @@ PGDLLEXPORT void _PG_init(void);
 #include "accounts.hpp"
 #include "guc.hpp"
 #include "http.hpp"
+#include "rights.hpp"
 #include "visibility.hpp"
 
 extern "C" void
@@ -28,4 +29,5 @@ _PG_init(void) {
 	azure_blob::InitAccountCache();
 	azure_blob::InitHttp();
 	azure_blob::InitVisibility();
+	azure_blob::InitRights();
 }

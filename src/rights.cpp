@@ -26,6 +26,7 @@ extern "C" {
 #include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -50,9 +51,30 @@ struct RightCache {
 };
 RightCache right_cache = {false, InvalidLocalTransactionId, 0, InvalidOid, Right::kNone};
 
+/*
+ * OID of azure_blob.grants, remembered once found (looking it up scans the
+ * extension's members); forgotten when its relcache entry is invalidated,
+ * as DROP EXTENSION does.  Not remembered while absent (1.0 SQL objects).
+ */
+Oid grants_relid = InvalidOid;
+
+void
+GrantsInvalidated(Datum, Oid relid) {
+	if (relid == InvalidOid || relid == grants_relid)
+		grants_relid = InvalidOid;
+}
+
+/* azure_blob.grants, or InvalidOid while the database has 1.0's SQL objects. */
+Oid
+FindGrantsRelation() {
+	if (!OidIsValid(grants_relid))
+		grants_relid = ExtensionRelation("grants");
+	return grants_relid;
+}
+
 Oid
 GrantsRelation() {
-	Oid relid = ExtensionRelation("grants");
+	Oid relid = FindGrantsRelation();
 	if (!OidIsValid(relid))
 		ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 		                errmsg("extension \"azure_blob\" must be updated before it can be used"),
@@ -82,7 +104,7 @@ Right
 ComputeRight(Oid user) {
 	if (superuser_arg(user))
 		return Right::kAdmin;
-	const Oid grants = ExtensionRelation("grants");
+	const Oid grants = FindGrantsRelation();
 	if (!OidIsValid(grants))
 		return LegacyRight(user);
 	Relation rel = table_open(grants, AccessShareLock);
@@ -172,6 +194,11 @@ CheckMayManage(Right level, const char *verb) {
 }
 
 } // namespace
+
+void
+InitRights() {
+	CacheRegisterRelcacheCallback(GrantsInvalidated, (Datum) 0);
+}
 
 Right
 CurrentRight() {

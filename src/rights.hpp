@@ -23,6 +23,9 @@ namespace azure_blob {
 
 enum class Right { kNone = 0, kUser = 1, kAdmin = 2 };
 
+/* Registers the relcache callback that forgets the grants table's OID. From _PG_init. */
+void InitRights();
+
 /* The current user's right in this database; computed once per command and role. */
 Right CurrentRight();
 
