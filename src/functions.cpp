@@ -429,9 +429,13 @@ azure_generate_upload_sas(PG_FUNCTION_ARGS) {
 		}
 		unsigned char random_bytes[8];
 		nonces->Next(random_bytes);
-		core::ValidateContentType(content_type);
-		/* The name itself proves whom it was issued to: nothing is written (DESIGN.md §7). */
-		const std::string blob = core::MakeIssuedUploadName(*UploadNameKey(), user_id, random_bytes, file_name);
+		/*
+		 * The name itself proves whom it was issued to, and for which content
+		 * type (layout v2, src/core/upload.hpp): nothing is written.  It checks
+		 * file name and content type.
+		 */
+		const std::string blob =
+		    core::MakeIssuedUploadName(*UploadNameKey(), user_id, random_bytes, file_name, content_type);
 		SasArgs a;
 		a.resource = core::SasResource::kBlob;
 		a.blob = blob;
