@@ -57,7 +57,7 @@ struct FilesInfo {
 	Oid schema;
 	Oid relid;
 	Oid index;
-	AttrNumber name_att, user_att, account_att, container_att;
+	AttrNumber name_att, user_att, account_att, container_att, type_att;
 	bool standard_policies;
 };
 FilesInfo info = {};
@@ -140,7 +140,9 @@ Load(Oid schema) {
 	info.user_att = get_attnum(info.relid, "user_id");
 	info.account_att = get_attnum(info.relid, "account");
 	info.container_att = get_attnum(info.relid, "container");
+	info.type_att = get_attnum(info.relid, "content_type");
 	info.standard_policies = info.name_att > 0 && info.user_att > 0 && info.account_att > 0 && info.container_att > 0 &&
+	                         info.type_att > 0 &&
 	                         PoliciesAreStandard(rel, schema, info.user_att);
 	table_close(rel, AccessShareLock);
 	info.valid = true;
@@ -209,7 +211,7 @@ InitVisibility() {
 }
 
 Visibility
-FindVisibleFile(Oid schema, text *blob, char **account, char **container) {
+FindVisibleFile(Oid schema, text *blob, char **account, char **container, char **content_type) {
 	if (!info.valid || info.schema != schema)
 		Load(schema);
 	if (!info.standard_policies)
@@ -266,6 +268,9 @@ FindVisibleFile(Oid schema, text *blob, char **account, char **container) {
 		if (visible) {
 			*account = TextDatumGetCString(acct);
 			*container = TextDatumGetCString(cont);
+			bool type_null;
+			Datum type = slot_getattr(slot, info.type_att, &type_null);
+			*content_type = type_null ? nullptr : TextDatumGetCString(type);
 			result = Visibility::kVisible;
 		}
 		break; /* blob_name is unique: at most one live row has this name */
