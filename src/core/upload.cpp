@@ -92,16 +92,20 @@ First41Bits(const unsigned char mac[32]) {
 	return v >> 7;
 }
 
-/* U of layout v2 (upload.hpp) for random part r. */
+/* U of layout v2 (upload.hpp) for random part r and type MAC t. */
 uint64_t
-UserMacV2(const HmacSha256 &secret, std::string_view user, const unsigned char r[kUploadRandomBytes],
+UserMacV2(const HmacSha256 &secret, std::string_view user, const unsigned char r[kUploadRandomBytes], uint64_t t,
           std::string_view file) {
 	static constexpr char kLabel[] = "azure_blob upload user v2"; /* and its NUL */
 	char user_len[4];
 	BigEndian32(static_cast<uint32_t>(user.size()), user_len);
+	char t_bytes[6];
+	for (int i = 5; i >= 0; i--, t >>= 8)
+		t_bytes[i] = static_cast<char>(t & 0xFF);
 	unsigned char mac[32];
 	secret.Sign({std::string_view(kLabel, sizeof(kLabel)), std::string_view(user_len, 4), user,
-	             std::string_view(reinterpret_cast<const char *>(r), kUploadRandomBytes), file},
+	             std::string_view(reinterpret_cast<const char *>(r), kUploadRandomBytes), std::string_view(t_bytes, 6),
+	             file},
 	            mac);
 	return First41Bits(mac);
 }
@@ -225,9 +229,9 @@ MakeIssuedUploadName(const HmacSha256 &secret, std::string_view user_id,
 	ValidateContentType(content_type);
 	char media[255];
 	const size_t media_len = NormalizeMediaType(content_type, media);
+	const uint64_t t = TypeMacV2(secret, user_id, random_bytes, file_name, std::string_view(media, media_len));
 	unsigned char b[16];
-	PackV2(random_bytes, UserMacV2(secret, user_id, random_bytes, file_name),
-	       TypeMacV2(secret, user_id, random_bytes, file_name, std::string_view(media, media_len)), b);
+	PackV2(random_bytes, UserMacV2(secret, user_id, random_bytes, t, file_name), t, b);
 	return UploadName(b, file_name);
 }
 
@@ -242,10 +246,12 @@ CheckIssuedUploadName(const HmacSha256 &secret, std::string_view user_id, std::s
 	case 4:
 		IssuedUuidBytes(secret, user_id, b, file, expected);
 		return CRYPTO_memcmp(b, expected, 16) == 0 ? IssuedUpload::kIssuedV1 : IssuedUpload::kNotIssued;
-	case 8:
-		/* R and T as stored, U recomputed: every bit but T's is compared. */
-		PackV2(b, UserMacV2(secret, user_id, b, file), StoredTypeMac(b), expected);
+	case 8: {
+		/* R and T as stored, U recomputed over them: every bit of the uuid is checked. */
+		const uint64_t t = StoredTypeMac(b);
+		PackV2(b, UserMacV2(secret, user_id, b, t, file), t, expected);
 		return CRYPTO_memcmp(b, expected, 16) == 0 ? IssuedUpload::kIssuedV2 : IssuedUpload::kNotIssued;
+	}
 	default:
 		return IssuedUpload::kNotIssued;
 	}
@@ -267,9 +273,9 @@ UploadTypeMatches(const HmacSha256 &secret, std::string_view user_id, std::strin
 	if (media_len == 0)
 		return false;
 	const std::string_view file = blob_name.substr(37);
+	const uint64_t t = TypeMacV2(secret, user_id, b, file, std::string_view(media, media_len));
 	unsigned char expected[16];
-	PackV2(b, UserMacV2(secret, user_id, b, file),
-	       TypeMacV2(secret, user_id, b, file, std::string_view(media, media_len)), expected);
+	PackV2(b, UserMacV2(secret, user_id, b, t, file), t, expected);
 	return CRYPTO_memcmp(b, expected, 16) == 0;
 }
 

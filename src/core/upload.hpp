@@ -39,10 +39,14 @@ void WriteUuidV4(char out[36], const unsigned char random_bytes[16]); /* the sam
  *   uuid bits  66..86  U[20..40]    rest of byte 8, byte 9, top 7 bits of byte 10
  *   uuid bits  87..127 T[0..40]     last bit of byte 10, bytes 11-15
  * R: random bits (uniqueness, not secrecy);
- * U: the first 41 bits of HMAC("azure_blob upload user v2" NUL, be32(len user),
- *    user, R (5 bytes), file name): the name was issued to this user;
  * T: the first 41 bits of HMAC("azure_blob upload type v2" NUL, be32(len user),
- *    user, R, be32(len file), file name, media type): and for this content type.
+ *    user, R (5 bytes), be32(len file), file name, media type): the content
+ *    type the name was issued for;
+ * U: the first 41 bits of HMAC("azure_blob upload user v2" NUL, be32(len user),
+ *    user, R, T (6 bytes, big-endian, top 7 bits zero), file name): the whole
+ *    name was issued to this user, checked without knowing the type.
+ * HMAC is HMAC-SHA256 under the secret; "first bits" are the most
+ * significant bits of the MAC's first bytes; be32 is a 4-byte big-endian length.
  * The media type is NormalizeMediaType() of the declared type: what a browser
  * sends may differ from what was declared in case and parameters only.
  */
