@@ -96,14 +96,14 @@ First41Bits(const unsigned char mac[32]) {
 uint64_t
 UserMacV2(const HmacSha256 &secret, std::string_view user, const unsigned char r[kUploadRandomBytes], uint64_t t,
           std::string_view file) {
-	static constexpr char kLabel[] = "azure_blob upload user v2"; /* and its NUL */
+	static constexpr char kLabel[] = "azU2"; /* short: a typical message fits one SHA-256 block */
 	char user_len[4];
 	BigEndian32(static_cast<uint32_t>(user.size()), user_len);
 	char t_bytes[6];
 	for (int i = 5; i >= 0; i--, t >>= 8)
 		t_bytes[i] = static_cast<char>(t & 0xFF);
 	unsigned char mac[32];
-	secret.Sign({std::string_view(kLabel, sizeof(kLabel)), std::string_view(user_len, 4), user,
+	secret.Sign({std::string_view(kLabel, 4), std::string_view(user_len, 4), user,
 	             std::string_view(reinterpret_cast<const char *>(r), kUploadRandomBytes), std::string_view(t_bytes, 6),
 	             file},
 	            mac);
@@ -114,12 +114,12 @@ UserMacV2(const HmacSha256 &secret, std::string_view user, const unsigned char r
 uint64_t
 TypeMacV2(const HmacSha256 &secret, std::string_view user, const unsigned char r[kUploadRandomBytes],
           std::string_view file, std::string_view media_type) {
-	static constexpr char kLabel[] = "azure_blob upload type v2"; /* and its NUL */
+	static constexpr char kLabel[] = "azT2";
 	char user_len[4], file_len[4];
 	BigEndian32(static_cast<uint32_t>(user.size()), user_len);
 	BigEndian32(static_cast<uint32_t>(file.size()), file_len);
 	unsigned char mac[32];
-	secret.Sign({std::string_view(kLabel, sizeof(kLabel)), std::string_view(user_len, 4), user,
+	secret.Sign({std::string_view(kLabel, 4), std::string_view(user_len, 4), user,
 	             std::string_view(reinterpret_cast<const char *>(r), kUploadRandomBytes),
 	             std::string_view(file_len, 4), file, media_type},
 	            mac);

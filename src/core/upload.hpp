@@ -39,12 +39,14 @@ void WriteUuidV4(char out[36], const unsigned char random_bytes[16]); /* the sam
  *   uuid bits  66..86  U[20..40]    rest of byte 8, byte 9, top 7 bits of byte 10
  *   uuid bits  87..127 T[0..40]     last bit of byte 10, bytes 11-15
  * R: random bits (uniqueness, not secrecy);
- * T: the first 41 bits of HMAC("azure_blob upload type v2" NUL, be32(len user),
- *    user, R (5 bytes), be32(len file), file name, media type): the content
- *    type the name was issued for;
- * U: the first 41 bits of HMAC("azure_blob upload user v2" NUL, be32(len user),
- *    user, R, T (6 bytes, big-endian, top 7 bits zero), file name): the whole
- *    name was issued to this user, checked without knowing the type.
+ * T: the first 41 bits of HMAC("azT2", be32(len user), user, R (5 bytes),
+ *    be32(len file), file name, media type): the content type the name was
+ *    issued for;
+ * U: the first 41 bits of HMAC("azU2", be32(len user), user, R, T (6 bytes,
+ *    big-endian, top 7 bits zero), file name): the whole name was issued to
+ *    this user, checked without knowing the type.
+ * The 4-byte labels (no NUL) keep the two messages apart from each other and
+ * from v1's; short, so that typical names cost one SHA-256 block each.
  * HMAC is HMAC-SHA256 under the secret; "first bits" are the most
  * significant bits of the MAC's first bytes; be32 is a 4-byte big-endian length.
  * The media type is NormalizeMediaType() of the declared type: what a browser

@@ -188,8 +188,7 @@ UuidOfBits(const std::string &bits) {
 TEST(MakeIssuedUploadNameV2, LayoutIsFixed) {
 	const std::string user = "user_123", file = "report.pdf";
 	const std::string r(reinterpret_cast<const char *>(kRandomV2), 5);
-	std::string tmsg("azure_blob upload type v2", 25);
-	tmsg.push_back('\0');
+	std::string tmsg = "azT2";
 	tmsg += std::string("\0\0\0\x08", 4) + user + r + std::string("\0\0\0\x0a", 4) + file + "image/png";
 	const std::string t = Bits(RefHmac(tmsg), 41);
 	/* T as 6 bytes: 7 zero bits, then its 41 bits. */
@@ -201,8 +200,7 @@ TEST(MakeIssuedUploadNameV2, LayoutIsFixed) {
 			v = v * 2 + (t_field[i + k] - '0');
 		t_bytes.push_back(static_cast<char>(v));
 	}
-	std::string umsg("azure_blob upload user v2", 25);
-	umsg.push_back('\0');
+	std::string umsg = "azU2";
 	umsg += std::string("\0\0\0\x08", 4) + user + r + t_bytes + file;
 	const std::string u = Bits(RefHmac(umsg), 41);
 	const std::string bits = Bits(r, 40) + u.substr(0, 8) + "1000" + u.substr(8, 12) + "10" + u.substr(20, 21) + t;
@@ -221,7 +219,7 @@ TEST(MakeIssuedUploadNameV2, LayoutIsFixed) {
 TEST(MakeIssuedUploadNameV2, KnownAnswer) {
 	EXPECT_EQ(V2("user_123", "report.pdf", "image/png"), V2("user_123", "report.pdf", "image/png"));
 	const std::string name = V2("user_123", "report.pdf", "image/png");
-	EXPECT_EQ(name, "a1b2c3d4-e57f-8238-a6d0-b1d644cdd8c0-report.pdf");
+	EXPECT_EQ(name, "a1b2c3d4-e505-8cab-8e45-567ddb249450-report.pdf");
 }
 
 TEST(CheckIssuedUploadName, TellsLayouts) {
