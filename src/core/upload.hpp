@@ -103,7 +103,10 @@ bool IsActiveContentType(std::string_view content_type);
  * from the operating system's CSPRNG (pg_strong_random) per backend feeds
  * SplitMix64: distinct for every call of a backend (a bijection of a
  * counter), independent across backends, and a few nanoseconds per name
- * instead of a DRBG call.
+ * instead of a DRBG call.  Layout v2 keeps the first 5 of the 8 bytes: a
+ * repeat then needs the same user, file name and 40 random bits (names of
+ * different users or files differ in their MACs), and a repeated name is
+ * refused by the service anyway (upload URLs are create-only).
  */
 class NonceSource {
 public:
