@@ -83,7 +83,21 @@ SELECT bad($$SELECT azure_blob_sas_url(E'a\r\nb', 'r', '2030-01-01')$$, '22023')
 SELECT bad($$SELECT azure_blob_sas_url(E'a\tb', 'r', '2030-01-01')$$, '22023');
 SELECT bad($$SELECT azure_blob_sas_url(E'a\x01b', 'r', '2030-01-01')$$, '22023');
 SELECT bad($$SELECT azure_blob_sas_url(E'a\x7fb', 'r', '2030-01-01')$$, '22023');
-SELECT bad($$SELECT azure_blob_sas_url(E'a\u0085b', 'r', '2030-01-01')$$, 'ok');
+-- C1 controls, line/paragraph separators and bidirectional formatting characters make a name
+-- display as another ("invoice" U+202E "fdp.exe" shows as "invoiceexe.pdf"); their neighbours are fine.
+SELECT bad($$SELECT azure_blob_sas_url(E'a\u0080b', 'r', '2030-01-01')$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url(E'a\u0085b', 'r', '2030-01-01')$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url(E'a\u009fb', 'r', '2030-01-01')$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url(E'invoice\u202efdp.exe', 'r', '2030-01-01')$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url(E'dir/\u202a/a.txt', 'r', '2030-01-01')$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url(E'a\u2066b\u2069', 'r', '2030-01-01')$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url(E'a\u200eb', 'r', '2030-01-01')$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url(E'a\u200fb', 'r', '2030-01-01')$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url(E'a\u061cb', 'r', '2030-01-01')$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url(E'a\u2028b', 'r', '2030-01-01')$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url(E'a\u2029b', 'r', '2030-01-01')$$, '22023');
+SELECT bad($$SELECT azure_blob_sas_url(E'a~b\u00a0c', 'r', '2030-01-01')$$, 'ok');
+SELECT bad($$SELECT azure_blob_sas_url(E'10.00\u202fPM\u200d\u2027\u2065\u206a.png', 'r', '2030-01-01')$$, 'ok');
 -- Permissions.
 SELECT bad($$SELECT azure_blob_sas_url('a.txt', NULL, '2030-01-01')$$, '22004');
 SELECT bad($$SELECT azure_blob_sas_url('a.txt', '', '2030-01-01')$$, '22023');
@@ -197,6 +211,16 @@ SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'x.txt\r\nX-Evil: 1', 'tex
 SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'x\x01.txt', 'text/plain')$$, '22023');
 SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'x\x7f.txt', 'text/plain')$$, '22023');
 SELECT bad($$SELECT * FROM azure_generate_upload_sas('x.', 'text/plain')$$, '22023');
+SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'invoice\u202efdp.exe', 'application/pdf')$$, '22023');
+SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'invoice\u202dfdp.exe', 'application/pdf')$$, '22023');
+SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'x\u2067.txt', 'text/plain')$$, '22023');
+SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'x\u200f.txt', 'text/plain')$$, '22023');
+SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'x\u061c.txt', 'text/plain')$$, '22023');
+SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'x\u0085.txt', 'text/plain')$$, '22023');
+SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'x\u009b.txt', 'text/plain')$$, '22023');
+SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'x\u2028.txt', 'text/plain')$$, '22023');
+SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'x\u00a0~.txt', 'text/plain')$$, 'ok');
+SELECT bad($$SELECT * FROM azure_generate_upload_sas(E'Screenshot 10.00.00\u202fPM.png', 'image/png')$$, 'ok');
 SELECT bad($$SELECT * FROM azure_generate_upload_sas('x.txt', NULL)$$, '22004');
 SELECT bad($$SELECT * FROM azure_generate_upload_sas('x.txt', '')$$, '22023');
 SELECT bad($$SELECT * FROM azure_generate_upload_sas('x.txt', repeat('a', 1048576))$$, '22023');
@@ -247,6 +271,8 @@ SELECT bad($$SELECT azure_save_metadata(repeat('a', 1048576))$$, '22023');
 SELECT bad($$SELECT azure_save_metadata(E'a\nb')$$, '22023');
 SELECT bad($$SELECT azure_save_metadata('../etc/passwd')$$, '22023');
 SELECT bad($$SELECT azure_save_metadata(E'a\\b')$$, '22023');
+SELECT bad($$SELECT azure_save_metadata(E'invoice\u202efdp.exe')$$, '22023');
+SELECT bad($$SELECT azure_save_metadata('00000000-0000-8000-8000-000000000000-x.txt')$$, '42501');
 SELECT bad($$SELECT azure_save_metadata('never-issued.txt')$$, '42501');
 SELECT bad($$SELECT azure_save_metadata('00000000-0000-4000-8000-000000000000-x.txt')$$, '42501');
 SELECT bad($$SELECT azure_save_metadata(u.blob_name, '') FROM azure_generate_upload_sas('x.txt', 'text/plain') u$$, '22023');
@@ -262,6 +288,8 @@ SELECT bad($$INSERT INTO azure_files (blob_name) VALUES (NULL)$$, '22004');
 SELECT bad($$INSERT INTO azure_files (blob_name) VALUES ('')$$, '22023');
 SELECT bad($$INSERT INTO azure_files (blob_name) VALUES (repeat('a', 1048576))$$, '22023');
 SELECT bad($$INSERT INTO azure_files (blob_name) VALUES (E'a\r\nb')$$, '22023');
+SELECT bad($$INSERT INTO azure_files (blob_name) VALUES (E'invoice\u202efdp.exe')$$, '22023');
+SELECT bad($$INSERT INTO azure_files (blob_name) VALUES (E'a\u0085b')$$, '22023');
 SELECT bad($$INSERT INTO azure_files (blob_name) VALUES ('a/../b')$$, '22023');
 SELECT bad($$INSERT INTO azure_files (blob_name) VALUES ('not-issued.txt')$$, '42501');
 SELECT bad($$INSERT INTO azure_files (blob_name, account) SELECT blob_name, '' FROM azure_generate_upload_sas('x.txt', 'text/plain')$$, '22023');

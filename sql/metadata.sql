@@ -49,8 +49,9 @@ RETURNING blob_name, content_type, size_bytes, etag;
 SELECT try($$UPDATE azure_files SET content_type = 'png' WHERE blob_name = 'guide.png'$$);
 
 -- Upload URLs: a fresh "<uuid>-<file name>", create-only, content type signed as rsct.
+-- The uuid is layout v2 (src/core/upload.hpp): version 8, RFC variant.
 SELECT * FROM azure_generate_upload_sas('photo.png', 'image/png') \gset up_
-SELECT :'up_blob_name' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}-photo\.png$' AS name_ok,
+SELECT :'up_blob_name' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}-photo\.png$' AS name_ok,
        :'up_file_url' = 'http://127.0.0.1:10000/devstoreaccount1/uploads/' || :'up_blob_name' AS file_url_ok,
        starts_with(:'up_sas_url', :'up_file_url' || '?sv=2025-07-05&spr=https%2Chttp&se=') AS url_prefix_ok,
        :'up_sas_url' ~ '&sr=b&sp=c&rsct=image%2Fpng&sig=[A-Za-z0-9%]{44,}$' AS url_suffix_ok,
@@ -76,11 +77,27 @@ SELECT try(format('SELECT azure_save_metadata(%L)', :'up_blob_name'));
 SELECT try(format('SELECT azure_save_metadata(%L, %L)', 'other-' || :'up_blob_name', :'up_file_url'));
 RESET azure_blob.user_id;
 
--- Read URLs: sp=r, no rsct, lifetime 15 minutes by default.
+-- Read URLs: sp=r, lifetime 15 minutes by default.  A row without a content type (verify_uploads
+-- is off here) is served as a download: rscd=attachment.
 SELECT azure_generate_read_sas(:'up_blob_name') AS read_url \gset
 SELECT starts_with(:'read_url', :'up_file_url' || '?sv=2025-07-05&spr=https%2Chttp&se=') AS prefix_ok,
-       :'read_url' ~ '&sr=b&sp=r&sig=[A-Za-z0-9%]{44,}$' AS suffix_ok;
-SELECT azure_generate_read_sas('report.pdf') LIKE 'https://myaccount.blob.core.windows.net/reports/report.pdf?sv=2025-07-05&spr=https&se=%&sr=b&sp=r&sig=%' AS other_account_ok;
+       :'read_url' ~ '&sr=b&sp=r&rscd=attachment&sig=[A-Za-z0-9%]{44,}$' AS suffix_ok;
+SELECT azure_generate_read_sas('report.pdf') LIKE 'https://myaccount.blob.core.windows.net/reports/report.pdf?sv=2025-07-05&spr=https&se=%&sr=b&sp=r&rscd=attachment&sig=%' AS other_account_ok;
+
+-- Read URLs by the row's content type: a type a browser renders or runs (or none) downloads
+-- (rscd=attachment); any other is served as the row says (rsct), whatever the blob was uploaded with.
+INSERT INTO azure_files (blob_name, content_type) VALUES
+	('ct/page.html', 'text/html'), ('ct/page2.html', 'Text/HTML; charset=utf-8'), ('ct/app.xhtml', 'application/xhtml+xml'),
+	('ct/logo.svg', 'image/svg+xml'), ('ct/data.xml', 'text/xml'), ('ct/data2.xml', 'application/xml'),
+	('ct/feed.rss', 'application/rss+xml'), ('ct/app.js', 'text/javascript'), ('ct/app2.js', 'application/javascript'),
+	('ct/cam.mjpg', 'multipart/x-mixed-replace; boundary=frame'), ('ct/any', '*/*'), ('ct/none', NULL),
+	('ct/photo.png', 'image/png'), ('ct/notes.txt', 'text/plain; charset=utf-8'), ('ct/doc.pdf', 'application/pdf'),
+	('ct/data.json', 'application/json'), ('ct/blob.bin', 'application/octet-stream');
+SELECT blob_name, content_type, substring(azure_generate_read_sas(blob_name) from '&sp=r(&[^&]*)&sig=') AS override
+  FROM azure_files WHERE blob_name LIKE 'ct/%' ORDER BY id;
+-- An admin who wants an active type inline signs it with azure_blob_sas_url and a disposition of their own.
+SELECT substring(azure_blob_sas_url('ct/page.html', 'r', '2030-01-01', content_disposition => 'inline') from '&sp=r(&[^&]*)&sig=') AS admin_inline;
+DELETE FROM azure_files WHERE blob_name LIKE 'ct/%';
 
 SELECT regexp_replace(blob_name, '^[0-9a-f-]{36}-', '<uuid>-') AS blob_name,
        CASE WHEN user_id = current_user THEN '<owner>' ELSE user_id END AS user_id, account, container

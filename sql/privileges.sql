@@ -448,16 +448,16 @@ SELECT names[1] AS coll_a, names[2] AS coll_b
 SELECT hashtext(:'coll_a') = hashtext(:'coll_b') AS same_hash, :'coll_a' <> :'coll_b' AS different_names;
 INSERT INTO azure_files (blob_name, user_id) VALUES (:'coll_a', 'regress_azure_alice');
 SET ROLE regress_azure_alice;
-SELECT azure_generate_read_sas(:'coll_a') LIKE '%&sp=r&sig=%' AS alice_reads_her_row;
+SELECT azure_generate_read_sas(:'coll_a') LIKE '%&sp=r&rscd=attachment&sig=%' AS alice_reads_her_row;
 SELECT replace(try(format('SELECT azure_generate_read_sas(%L)', :'coll_b')), :'coll_b', '<same hash>') AS alice_same_hash_no_row;
 RESET ROLE;
 INSERT INTO azure_files (blob_name, user_id) VALUES (:'coll_b', 'regress_azure_bob');
 SET ROLE regress_azure_alice;
 SELECT replace(try(format('SELECT azure_generate_read_sas(%L)', :'coll_b')), :'coll_b', '<same hash>') AS alice_same_hash_bobs_row;
-SELECT azure_generate_read_sas(:'coll_a') LIKE '%&sp=r&sig=%' AS alice_still_reads_hers;
+SELECT azure_generate_read_sas(:'coll_a') LIKE '%&sp=r&rscd=attachment&sig=%' AS alice_still_reads_hers;
 RESET ROLE;
 SET ROLE regress_azure_bob;
-SELECT azure_generate_read_sas(:'coll_b') LIKE '%&sp=r&sig=%' AS bob_reads_his;
+SELECT azure_generate_read_sas(:'coll_b') LIKE '%&sp=r&rscd=attachment&sig=%' AS bob_reads_his;
 SELECT replace(try(format('SELECT azure_generate_read_sas(%L)', :'coll_a')), :'coll_a', '<same hash>') AS bob_same_hash_alices_row;
 -- Register her issued name, as himself or in her name.
 SELECT regexp_replace(try(format('SELECT azure_save_metadata(%L)', :'alice_blob')), '[0-9a-f-]{36}', '<uuid>') AS register_hers;
@@ -484,7 +484,7 @@ SELECT count(*) AS alice_rows_intact FROM azure_files
 -- Shown so that this stays a documented, deliberate choice.
 SET ROLE regress_azure_bob;
 SET azure_blob.user_id = 'regress_azure_alice';
-SELECT azure_generate_read_sas('priv/alice.txt') LIKE '%&sp=r&sig=%' AS bob_as_alice_by_user_id;
+SELECT azure_generate_read_sas('priv/alice.txt') LIKE '%&sp=r&rscd=attachment&sig=%' AS bob_as_alice_by_user_id;
 RESET azure_blob.user_id;
 RESET ROLE;
 

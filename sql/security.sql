@@ -9,7 +9,9 @@ SELECT user_id, container FROM azure_save_metadata(:'alice_blob');
 SELECT blob_name AS alice_blob2, file_url AS alice_url2 FROM azure_generate_upload_sas('guide.txt', 'text/plain') \gset
 INSERT INTO azure_files (blob_name, file_url, user_id) VALUES (:'alice_blob2', :'alice_url2', 'regress_azure_alice')
 RETURNING blob_name = :'alice_blob2' AS same_name, user_id;
-SELECT azure_generate_read_sas(:'alice_blob') LIKE '%&sp=r&sig=%' AS alice_reads_own;
+-- Both names are layout v2 (uuid version 8, src/core/upload.hpp). Her rows have no content type: read URLs download.
+SELECT substr(:'alice_blob', 15, 1) AS version, substr(:'alice_blob2', 15, 1) AS version2;
+SELECT azure_generate_read_sas(:'alice_blob') LIKE '%&sp=r&rscd=attachment&sig=%' AS alice_reads_own;
 -- She sees only her own rows, not the owner's from metadata.sql.
 SELECT blob_name IN (:'alice_blob', :'alice_blob2') AS own, user_id FROM azure_files ORDER BY id;
 -- Names not issued to her are refused, whatever their shape: made up, altered, or issued to someone else.
@@ -78,7 +80,7 @@ RESET ROLE;
 -- The admin sees every row, signs anything, manages accounts, sees no key.
 SET ROLE regress_azure_admin;
 SELECT count(*) > 5 AS admin_sees_all FROM azure_files;
-SELECT azure_generate_read_sas(:'alice_blob') LIKE '%&sp=r&sig=%' AS admin_reads_alice;
+SELECT azure_generate_read_sas(:'alice_blob') LIKE '%&sp=r&rscd=attachment&sig=%' AS admin_reads_alice;
 SELECT azure_blob_sas_url('guide.png', 'rw', '2030-01-01 00:00:00+00') LIKE '%&sp=rw&sig=%' AS admin_signs;
 SELECT alias, account_name FROM azure_accounts ORDER BY alias;
 SELECT try($$SELECT account_key FROM azure_blob.accounts$$);
@@ -103,16 +105,27 @@ RESET ROLE;
 SET ROLE regress_azure_alice;
 SELECT blob_name AS secret_blob FROM azure_generate_upload_sas('secret.txt', 'text/plain') \gset
 SELECT user_id FROM azure_save_metadata(:'secret_blob');
-SELECT azure_generate_read_sas(:'secret_blob') LIKE '%&sp=r&sig=%' AS before_policy;
+SELECT azure_generate_read_sas(:'secret_blob') LIKE '%&sp=r&rscd=attachment&sig=%' AS before_policy;
 RESET ROLE;
 CREATE POLICY hide_secrets ON azure_files AS RESTRICTIVE USING (blob_name NOT LIKE '%secret%');
 SET ROLE regress_azure_alice;
 SELECT regexp_replace(try(format('SELECT azure_generate_read_sas(%L)', :'secret_blob')), '[0-9a-f-]{36}', '<uuid>') AS with_policy;
-SELECT azure_generate_read_sas(:'alice_blob') LIKE '%&sp=r&sig=%' AS others_still_readable;
+SELECT azure_generate_read_sas(:'alice_blob') LIKE '%&sp=r&rscd=attachment&sig=%' AS others_still_readable;
+-- Through SQL too, the row's content type decides: an active type downloads, another is served as the row says.
+-- (Only an admin changes a row's content type since 1.1: the owner does it here.)
 RESET ROLE;
+UPDATE azure_files SET content_type = 'image/svg+xml' WHERE blob_name = :'alice_blob2';
+SET ROLE regress_azure_alice;
+SELECT substring(azure_generate_read_sas(:'alice_blob2') from '&sp=r(&[^&]*)&sig=') AS svg_via_sql;
+RESET ROLE;
+UPDATE azure_files SET content_type = 'image/png' WHERE blob_name = :'alice_blob2';
+SET ROLE regress_azure_alice;
+SELECT substring(azure_generate_read_sas(:'alice_blob2') from '&sp=r(&[^&]*)&sig=') AS png_via_sql;
+RESET ROLE;
+UPDATE azure_files SET content_type = NULL WHERE blob_name = :'alice_blob2';
 DROP POLICY hide_secrets ON azure_files;
 SET ROLE regress_azure_alice;
-SELECT azure_generate_read_sas(:'secret_blob') LIKE '%&sp=r&sig=%' AS after_policy;
+SELECT azure_generate_read_sas(:'secret_blob') LIKE '%&sp=r&rscd=attachment&sig=%' AS after_policy;
 -- Row security switched off for a role that may not bypass it hides everything, as for a SELECT.
 SET row_security = off;
 SELECT regexp_replace(try(format('SELECT azure_generate_read_sas(%L)', :'alice_blob')), '[0-9a-f-]{36}', '<uuid>') AS row_security_off;

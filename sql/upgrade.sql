@@ -67,7 +67,8 @@ m AS (
 SELECT regexp_replace(encode(r || set_byte(substr(mac, 1, 8), 0, (get_byte(mac, 0) & 63) | 128), 'hex'),
                       '^(.{8})(.{4})(.{4})(.{4})(.{12})$', '\1-\2-\3-\4-\5') || '-' || f AS old_name
   FROM m \gset
-SELECT :'old_name' AS old_name;
+-- (The secret is random, so the name differs per run: show its shape.)
+SELECT :'old_name' ~ '^01020304-0506-4708-[89ab][0-9a-f]{3}-[0-9a-f]{12}-before-upgrade[.]txt$' AS old_name_has_1_0_shape;
 SELECT count(*) AS accounts, (SELECT count(*) FROM azure_files) AS files,
        (SELECT count(*) FROM azure_blob.deletion_queue) AS queued,
        (SELECT md5(secret) FROM azure_blob.upload_secret) AS secret_md5

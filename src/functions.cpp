@@ -433,9 +433,13 @@ azure_generate_upload_sas(PG_FUNCTION_ARGS) {
 		}
 		unsigned char random_bytes[8];
 		nonces->Next(random_bytes);
-		core::ValidateContentType(content_type);
-		/* The name itself proves whom it was issued to: nothing is written (DESIGN.md §7). */
-		const std::string blob = core::MakeIssuedUploadName(*UploadNameKey(), user_id, random_bytes, file_name);
+		/*
+		 * The name itself proves whom it was issued to, and for which content
+		 * type (layout v2, src/core/upload.hpp): nothing is written.  It checks
+		 * file name and content type.
+		 */
+		const std::string blob =
+		    core::MakeIssuedUploadName(*UploadNameKey(), user_id, random_bytes, file_name, content_type);
 		SasArgs a;
 		a.resource = core::SasResource::kBlob;
 		a.blob = blob;
@@ -482,10 +486,11 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 		struct Found {
 			char *account;
 			char *container;
+			char *content_type; /* NULL if the row has none */
 		};
 		Found found = PgCall([&] {
-			Found f {nullptr, nullptr};
-			if (FindVisibleFile(blob_arg, &f.account, &f.container) != Visibility::kUseSql)
+			Found f {nullptr, nullptr, nullptr};
+			if (FindVisibleFile(blob_arg, &f.account, &f.container, &f.content_type) != Visibility::kUseSql)
 				return f;
 			/* Policies other than the extension's own: let SQL and RLS decide. */
 			if (SPI_connect() != SPI_OK_CONNECT)
@@ -494,7 +499,7 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 				if (read_lookup_plan != nullptr)
 					SPI_freeplan(read_lookup_plan);
 				read_lookup_plan = nullptr;
-				char *sql = psprintf("SELECT account, container FROM %s.azure_files WHERE blob_name "
+				char *sql = psprintf("SELECT account, container, content_type FROM %s.azure_files WHERE blob_name "
 				                     "OPERATOR(pg_catalog.=) $1",
 				                     quote_identifier(get_namespace_name(schema)));
 				Oid types[1] = {TEXTOID};
@@ -517,6 +522,9 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 					f.account = strcpy(static_cast<char *>(SPI_palloc(strlen(acct) + 1)), acct);
 				if (cont != nullptr)
 					f.container = strcpy(static_cast<char *>(SPI_palloc(strlen(cont) + 1)), cont);
+				char *type = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+				if (type != nullptr)
+					f.content_type = strcpy(static_cast<char *>(SPI_palloc(strlen(type) + 1)), type);
 			}
 			SPI_finish();
 			return f;
@@ -532,6 +540,20 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 		a.expiry = expiry;
 		a.account = found.account;
 		a.container = found.container;
+		/*
+		 * The blob is served from the storage account's origin: a type a
+		 * browser would render as a document or run (HTML, SVG, XML, script),
+		 * or no type at all (the browser would sniff), is served as a
+		 * download instead.  Any other type is served as the row says
+		 * (rsct), whatever Content-Type the blob was uploaded with: a row may
+		 * have been written by INSERT, or updated, without looking at the
+		 * blob.  Admins who want an active type inline sign with
+		 * azure_blob_sas_url() and their own content_disposition.
+		 */
+		if (found.content_type == nullptr || core::IsActiveContentType(found.content_type))
+			a.content_disposition = "attachment";
+		else
+			a.content_type = found.content_type;
 		return SignedUrlText(a);
 	});
 	PG_RETURN_TEXT_P(url);

@@ -25,6 +25,7 @@ extern "C" {
 #include "utils/tuplestore.h"
 }
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,38 @@ FetchProperties(const Target &t, const std::string &blob) {
 		p.last_modified = *lm;
 	}
 	return p;
+}
+
+/*
+ * Deletes blob, which was uploaded with a content type other than the one its
+ * upload URL was issued for, then throws 22023.  A failure to delete is
+ * reported in the hint, never instead of the 22023; a cancel still wins.
+ */
+[[noreturn]] void
+RejectMistypedUpload(const Target &t, const std::string &blob, const std::string &actual_type) {
+	bool deleted = false;
+	try {
+		HttpResponse r = Execute(core::DeleteBlobRequest(t.acct->blob_endpoint, t.container, blob), *t.acct);
+		deleted = r.status == 202 || r.status == 200 || r.status == 404;
+	} catch (const Interrupted &) {
+		throw;
+	} catch (const std::exception &) {
+		/* The transaction is about to abort with the 22023 below, which matters more. */
+	}
+	bool printable = !actual_type.empty() && actual_type.size() <= 255;
+	for (unsigned char c : actual_type)
+		printable = printable && c >= 0x20 && c <= 0x7E;
+	const std::string stored = actual_type.empty() ? std::string("without a content type")
+	                           : printable          ? "with content type \"" + actual_type + "\""
+	                                                : std::string("with a content type that is not printable ASCII");
+	throw Error(sqlstate::kInvalidParameterValue,
+	            "content type of blob " + Quoted(blob) + " does not match the type its upload URL was issued for",
+	            "The blob was stored " + stored +
+	                "; its upload URL was issued by azure_generate_upload_sas() for another media type.",
+	            deleted ? "The blob was deleted. Upload the file again with the Content-Type that was passed to "
+	                      "azure_generate_upload_sas()."
+	                    : "The blob could not be deleted; delete it with azure_blob_delete(). Upload the file again "
+	                      "with the Content-Type that was passed to azure_generate_upload_sas().");
 }
 
 /* A text[] argument as palloc'd UTF-8 strings: a plain struct, so an ERROR may follow it (no C++ object). */
@@ -484,8 +517,11 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 
 	HeapTupleHeader row = Guard([&] {
 		core::ValidateBlobName(blob);
+		/* Held across CurrentUserIsAdmin(), which may reload the cache. */
+		const std::shared_ptr<const core::HmacSha256> key = UploadNameKey();
 		/* Checked here too, so a name that was never issued costs no HTTP call. */
-		if (!CurrentUserIsAdmin() && !core::IsIssuedUploadName(*UploadNameKey(), user_id, blob))
+		const core::IssuedUpload issued = core::CheckIssuedUploadName(*key, user_id, blob);
+		if (issued == core::IssuedUpload::kNotIssued && !CurrentUserIsAdmin())
 			throw Error(sqlstate::kInsufficientPrivilege, "permission denied to register blob \"" + std::string(blob) + "\"",
 			            "The name was not issued to this user by azure_generate_upload_sas().",
 			            "Register the blob_name that azure_generate_upload_sas() returned, as the same user.");
@@ -503,6 +539,16 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 				throw Error(sqlstate::kUndefinedObject,
 				            "blob " + Quoted(blob) + " does not exist in container " + Quoted(t.container), {},
 				            "Upload it with the URL from azure_generate_upload_sas() first.");
+			/*
+			 * A v2 name binds the content type its upload URL was issued for
+			 * (src/core/upload.hpp), but Azure stores whatever Content-Type the
+			 * uploader sent: a URL for image/png can store text/html.  Such a
+			 * blob is not registered, and is deleted now: the ERROR below rolls
+			 * back anything queued in this transaction.  v1 names (issued by
+			 * 1.0) bind no type and register as before.
+			 */
+			if (issued == core::IssuedUpload::kIssuedV2 && !core::UploadTypeMatches(*key, user_id, blob, p.content_type))
+				RejectMistypedUpload(t, blob, p.content_type);
 			/* A type the table would refuse (the uploader chose it) is not recorded. */
 			try {
 				core::ValidateContentType(p.content_type);

@@ -64,7 +64,7 @@ struct FilesInfo {
 	bool valid;
 	Oid relid;
 	Oid index;
-	AttrNumber name_att, user_att, account_att, container_att;
+	AttrNumber name_att, user_att, account_att, container_att, type_att;
 	bool standard_policies;
 };
 FilesInfo info = {};
@@ -144,10 +144,11 @@ Load() {
 	info.user_att = get_attnum(info.relid, "user_id");
 	info.account_att = get_attnum(info.relid, "account");
 	info.container_att = get_attnum(info.relid, "container");
+	info.type_att = get_attnum(info.relid, "content_type");
 	/* The hash index on blob_name among the table's own indexes; none (dropped) means SQL decides. */
 	info.index = info.name_att > 0 ? ColumnIndex(rel, info.name_att, HASH_AM_OID, false) : InvalidOid;
 	info.standard_policies = info.name_att > 0 && info.user_att > 0 && info.account_att > 0 && info.container_att > 0 &&
-	                         OidIsValid(info.index) && PoliciesAreStandard(rel, info.user_att);
+	                         info.type_att > 0 && OidIsValid(info.index) && PoliciesAreStandard(rel, info.user_att);
 	table_close(rel, AccessShareLock);
 	info.valid = true;
 }
@@ -217,7 +218,7 @@ InitVisibility() {
 }
 
 Visibility
-FindVisibleFile(text *blob, char **account, char **container) {
+FindVisibleFile(text *blob, char **account, char **container, char **content_type) {
 	if (!info.valid)
 		Load();
 	if (!info.standard_policies)
@@ -274,6 +275,9 @@ FindVisibleFile(text *blob, char **account, char **container) {
 		if (visible) {
 			*account = TextDatumGetCString(acct);
 			*container = TextDatumGetCString(cont);
+			bool type_null;
+			Datum type = slot_getattr(slot, info.type_att, &type_null);
+			*content_type = type_null ? nullptr : TextDatumGetCString(type);
 			result = Visibility::kVisible;
 		}
 		break; /* blob_name is unique: at most one live row has this name */

@@ -14,7 +14,7 @@ extern "C" {
 namespace azure_blob {
 
 enum class Visibility {
-	kVisible,     /* found and visible: *account and *container are set (palloc'd) */
+	kVisible,     /* found and visible: *account, *container (palloc'd) and *content_type (palloc'd, or NULL) set */
 	kNotVisible,  /* no such row, or the caller may not see it */
 	kUseSql,      /* policies are not the extension's own: ask SQL instead */
 };
@@ -27,6 +27,6 @@ void InitVisibility();
  * extension's row-level security policies in C; returns kUseSql when the
  * table's policies are not exactly those, so SQL (and RLS) must decide.
  */
-Visibility FindVisibleFile(text *blob, char **account, char **container);
+Visibility FindVisibleFile(text *blob, char **account, char **container, char **content_type);
 
 } // namespace azure_blob

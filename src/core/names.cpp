@@ -85,6 +85,42 @@ IsPlainValidBlobName(std::string_view name) {
 	return segments <= kMaxBlobSegments;
 }
 
+/*
+ * Refuses the character that starts at name[i] (valid UTF-8, lead byte >= 0x80)
+ * if it is one that makes a name show as something else:
+ *   - C1 controls U+0080-U+009F (UTF-8 C2 80 - C2 9F), control characters
+ *     like C0 (U+0085 NEXT LINE breaks lines);
+ *   - U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR (E2 80 A8/A9):
+ *     Unicode's own line breaks, which split a name over two lines in a file
+ *     list or a log line just as CR/LF would;
+ *   - bidirectional formatting: U+061C ARABIC LETTER MARK (D8 9C), U+200E/
+ *     U+200F LRM/RLM (E2 80 8E/8F), the embeddings and overrides U+202A-
+ *     U+202E (E2 80 AA-AE) and the isolates U+2066-U+2069 (E2 81 A6-A9):
+ *     "invoice" U+202E "fdp.exe" displays as "invoiceexe.pdf".
+ * Neighbours stay valid: U+00A0 NO-BREAK SPACE, U+200D ZERO WIDTH JOINER
+ * (emoji sequences), U+202F NARROW NO-BREAK SPACE (macOS puts it before
+ * "AM"/"PM" in screenshot names), U+2065 and U+206A.
+ */
+void
+CheckNonAsciiCharacter(std::string_view name, size_t i) {
+	const unsigned char c = static_cast<unsigned char>(name[i]);
+	const unsigned char c1 = i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0;
+	const unsigned char c2 = i + 2 < name.size() ? static_cast<unsigned char>(name[i + 2]) : 0;
+	if (c == 0xC2 && c1 >= 0x80 && c1 <= 0x9F)
+		ThrowInvalid("blob name must not contain control characters",
+		             "C1 control characters (U+0080 to U+009F) are not allowed.");
+	const bool bidi = (c == 0xD8 && c1 == 0x9C) || (c == 0xE2 && c1 == 0x80 && (c2 == 0x8E || c2 == 0x8F)) ||
+	                  (c == 0xE2 && c1 == 0x80 && c2 >= 0xAA && c2 <= 0xAE) ||
+	                  (c == 0xE2 && c1 == 0x81 && c2 >= 0xA6 && c2 <= 0xA9);
+	if (bidi)
+		ThrowInvalid("blob name must not contain bidirectional formatting characters",
+		             "Marks, embeddings, overrides and isolates (U+061C, U+200E, U+200F, U+202A to U+202E, "
+		             "U+2066 to U+2069) can make a name display as a different one.");
+	if (c == 0xE2 && c1 == 0x80 && (c2 == 0xA8 || c2 == 0xA9))
+		ThrowInvalid("blob name must not contain line or paragraph separators",
+		             "U+2028 and U+2029 break a name over two lines.");
+}
+
 } // namespace
 
 void
@@ -97,12 +133,15 @@ ValidateBlobName(std::string_view name) {
 		ThrowInvalid("blob name is not valid UTF-8");
 	if (Utf8Length(name) > kMaxBlobNameChars)
 		ThrowInvalid("blob name is too long", "A blob name has at most 1024 characters.");
-	for (unsigned char c : name) {
+	for (size_t i = 0; i < name.size(); i++) {
+		const unsigned char c = static_cast<unsigned char>(name[i]);
 		if (c < 0x20 || c == 0x7F)
 			ThrowInvalid("blob name must not contain control characters");
 		if (c == '\\')
 			ThrowInvalid("blob name must not contain \"\\\"",
 			             "Azure treats \"\\\" as \"/\", so the name would not be the blob's own.");
+		if (c >= 0x80)
+			CheckNonAsciiCharacter(name, i);
 	}
 	if (name.front() == '/')
 		ThrowInvalid("blob name must not start with \"/\"");

@@ -17,6 +17,12 @@ inline constexpr size_t kMaxContainerNameBytes = 63;
 /* Each throws Error(22023) naming the rule that failed; the message quotes the name only where safe. */
 void ValidateAccountName(std::string_view name);
 void ValidateContainerName(std::string_view name);
+/*
+ * Valid UTF-8, 1 to 1024 characters, no "\", no empty, "." or ".." segment, no
+ * leading "/", no trailing "/" or ".", and no character that hides what the
+ * name is: C0 and C1 controls, DEL, U+2028/U+2029, and the bidirectional
+ * formatting characters U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069.
+ */
 void ValidateBlobName(std::string_view name);
 /* A file name for azure_generate_upload_sas: a blob name with no "/" or "\". */
 void ValidateFileName(std::string_view name);

@@ -505,6 +505,81 @@ else
 	fail "azure_save_metadata of an issued but never uploaded blob (42704)" "no upload SAS: $(last_error)"
 fi
 
+# ---------------------------------------------------------------------------
+echo "# --- declared content type (upload names v2, src/core/upload.hpp)"
+# An upload URL issued for image/png carries a PUT of text/html just fine (the
+# service stores the Content-Type the client sent); azure_save_metadata then
+# refuses the blob with 22023, writes no row, and deletes it at once.
+printf '<script>alert(document.domain)</script>\n' >"$WORK/evil.html"
+if row="$(sql_as "$APP_ROLE" "$USER_A" "SELECT sas_url, blob_name FROM azure_generate_upload_sas('evil.png', 'image/png');")"; then
+	IFS="$FS" read -r t_url t_blob <<<"$row"
+	status="$(http_put "$t_url" "$WORK/evil.html" "text/html")"
+	if [ "$status" = "201" ]; then
+		pass "PUT of a text/html body with an image/png upload URL -> 201 (the service does not check)"
+	else
+		fail "PUT of a text/html body with an image/png upload URL -> 201" "got $status"
+	fi
+	expect_state "azure_save_metadata of a blob stored as text/html under an image/png URL" 22023 sql_as "$APP_ROLE" "$USER_A" "SELECT blob_name FROM azure_save_metadata(:'blob');" -v blob="$t_blob"
+	if grep -q 'does not match the type its upload URL was issued for' "$WORK/stderr" && grep -q 'text/html' "$WORK/stderr"; then
+		pass "the 22023 names the mismatch and the stored type"
+	else
+		fail "the 22023 names the mismatch and the stored type" "$(cat "$WORK/stderr")"
+	fi
+	if out="$(sql_admin "SELECT count(*) FROM azure_files WHERE blob_name = :'blob';" -v blob="$t_blob")" && [ "$out" = "0" ]; then
+		pass "no row for the mistyped blob"
+	else
+		fail "no row for the mistyped blob" "count '$out' $(last_error)"
+	fi
+	if gone_url="$(sql_admin "SELECT azure_blob_sas_url(:'blob', 'r', now() + interval '5 minutes');" -v blob="$t_blob")"; then
+		status="$(http_get "$gone_url" "$WORK/gone.out")"
+		if [ "$status" = "404" ]; then
+			pass "the mistyped blob was deleted (GET -> 404)"
+		else
+			fail "the mistyped blob was deleted (GET -> 404)" "got $status"
+		fi
+	else
+		fail "the mistyped blob was deleted" "azure_blob_sas_url failed: $(last_error)"
+	fi
+else
+	fail "mistyped upload" "no upload SAS: $(last_error)"
+fi
+
+# The same media type in another case, with a parameter, is the declared type.
+printf '\x89PNG\r\n\x1a\nanother\n' >"$WORK/pic2.png"
+if row="$(sql_as "$APP_ROLE" "$USER_A" "SELECT sas_url, blob_name FROM azure_generate_upload_sas('case.png', 'image/png');")"; then
+	IFS="$FS" read -r t_url t_blob <<<"$row"
+	if [ "$(http_put "$t_url" "$WORK/pic2.png" "Image/PNG; foo=bar")" = "201" ] &&
+		out="$(sql_as "$APP_ROLE" "$USER_A" "SELECT content_type FROM azure_save_metadata(:'blob');" -v blob="$t_blob")" &&
+		[ "$out" = "Image/PNG; foo=bar" ]; then
+		pass "upload as 'Image/PNG; foo=bar' under an image/png URL registers, with the blob's own type"
+	else
+		fail "upload as 'Image/PNG; foo=bar' under an image/png URL registers" "got '${out:-}' $(last_error)"
+	fi
+else
+	fail "upload with the declared type in another case" "no upload SAS: $(last_error)"
+fi
+
+# A file of an active type, declared and uploaded as such, registers; its read
+# URL makes the service answer Content-Disposition: attachment.
+if row="$(sql_as "$APP_ROLE" "$USER_A" "SELECT sas_url, blob_name FROM azure_generate_upload_sas('page.html', 'text/html');")"; then
+	IFS="$FS" read -r t_url t_blob <<<"$row"
+	if [ "$(http_put "$t_url" "$WORK/evil.html" "text/html")" = "201" ] &&
+		sql_as "$APP_ROLE" "$USER_A" "SELECT blob_name FROM azure_save_metadata(:'blob');" -v blob="$t_blob" >/dev/null &&
+		read_url="$(sql_as "$APP_ROLE" "$USER_A" "SELECT azure_generate_read_sas(:'blob');" -v blob="$t_blob")"; then
+		status="$(http_get "$read_url" "$WORK/page.out")"
+		cd_header="$(get_header content-disposition)"
+		if [ "$status" = "200" ] && [ "$cd_header" = "attachment" ]; then
+			pass "read URL of a text/html file -> 200 with Content-Disposition: attachment"
+		else
+			fail "read URL of a text/html file -> 200 with Content-Disposition: attachment" "got $status, '$cd_header'; url=$read_url"
+		fi
+	else
+		fail "text/html file declared as text/html" "$(last_error)"
+	fi
+else
+	fail "text/html file declared as text/html" "no upload SAS: $(last_error)"
+fi
+
 # A login role without azure_blob_user gets nothing.
 expect_state "role without azure_blob_user cannot get an upload SAS" 42501 sql_as "$OUTSIDER_ROLE" "$USER_A" "SELECT sas_url FROM azure_generate_upload_sas('x.txt', 'text/plain');"
 

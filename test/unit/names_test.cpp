@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "core/names.hpp"
 #include "test_support.hpp"
@@ -129,6 +130,95 @@ TEST(BlobName, RejectsControlCharacters) {
 	}
 	EXPECT_AZ_ERROR(ValidateBlobName("a\x7F"), "22023");
 	EXPECT_AZ_ERROR(ValidateBlobName("line\r\nbreak"), "22023");
+}
+
+/* UTF-8 of code point cp (below U+10000 is enough here). */
+std::string
+Utf8(unsigned cp) {
+	std::string out;
+	if (cp < 0x80) {
+		out += static_cast<char>(cp);
+	} else if (cp < 0x800) {
+		out += static_cast<char>(0xC0 | (cp >> 6));
+		out += static_cast<char>(0x80 | (cp & 0x3F));
+	} else {
+		out += static_cast<char>(0xE0 | (cp >> 12));
+		out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+		out += static_cast<char>(0x80 | (cp & 0x3F));
+	}
+	return out;
+}
+
+/* Code points that would make a name display as another one (security finding 11). */
+bool
+IsRefusedNonAscii(unsigned cp) {
+	return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F || cp == 0x2028 ||
+	       cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+TEST(BlobName, RejectsC1ControlsAndBidiFormatting) {
+	std::vector<unsigned> refused;
+	for (unsigned cp = 0x80; cp <= 0x9F; cp++)
+		refused.push_back(cp);
+	for (unsigned cp : {0x061Cu, 0x200Eu, 0x200Fu, 0x2028u, 0x2029u})
+		refused.push_back(cp);
+	for (unsigned cp = 0x202A; cp <= 0x202E; cp++)
+		refused.push_back(cp);
+	for (unsigned cp = 0x2066; cp <= 0x2069; cp++)
+		refused.push_back(cp);
+	ASSERT_EQ(refused.size(), 32u + 5u + 5u + 4u);
+	for (unsigned cp : refused) {
+		SCOPED_TRACE(::testing::Message() << "U+" << std::hex << cp);
+		const std::string ch = Utf8(cp);
+		/* Anywhere in the name, and in a file name too. */
+		EXPECT_AZ_ERROR(ValidateBlobName("invoice" + ch + "fdp.exe"), "22023");
+		EXPECT_AZ_ERROR(ValidateBlobName(ch + "a"), "22023");
+		EXPECT_AZ_ERROR(ValidateBlobName("a" + ch), "22023");
+		EXPECT_AZ_ERROR(ValidateBlobName("dir/" + ch + "/a"), "22023");
+		EXPECT_AZ_ERROR(ValidateBlobName(ch), "22023");
+		EXPECT_AZ_ERROR(ValidateFileName("invoice" + ch + "fdp.exe"), "22023");
+	}
+}
+
+TEST(BlobName, KeepsNeighboursOfRefusedCharacters) {
+	/* U+007E and U+00A0 around C1, U+061B/U+061D around ALM, U+200D ZWJ (emoji), U+2027, U+202F (macOS
+	   screenshot names), U+2065 and U+206A around the isolates. */
+	for (unsigned cp : {0x7Eu, 0xA0u, 0xA1u, 0x061Bu, 0x061Du, 0x200Bu, 0x200Cu, 0x200Du, 0x2010u, 0x2027u, 0x202Fu,
+	                    0x2030u, 0x2065u, 0x206Au, 0x00E9u}) {
+		SCOPED_TRACE(::testing::Message() << "U+" << std::hex << cp);
+		EXPECT_NO_THROW(ValidateBlobName("a" + Utf8(cp) + "b"));
+		EXPECT_NO_THROW(ValidateFileName("a" + Utf8(cp) + "b"));
+	}
+	/* Screenshot 2024-01-01 at 10.00.00<U+202F>PM.png; a family emoji joined by U+200D. */
+	EXPECT_NO_THROW(ValidateFileName("Screenshot 2024-01-01 at 10.00.00\xE2\x80\xAFPM.png"));
+	EXPECT_NO_THROW(ValidateFileName("\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9.png"));
+}
+
+TEST(BlobName, EveryCodePointBelowU3000) {
+	/* The whole range around the refused characters, each alone between two letters. */
+	for (unsigned cp = 0x20; cp < 0x3000; cp++) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		const std::string name = "a" + Utf8(cp) + "b";
+		if (cp == 0x7F || cp == '\\' || IsRefusedNonAscii(cp))
+			EXPECT_AZ_ERROR(ValidateBlobName(name), "22023");
+		else
+			EXPECT_NO_THROW(ValidateBlobName(name)) << "U+" << std::hex << cp;
+	}
+}
+
+TEST(BlobName, NamesTheProblem) {
+	auto bidi = CatchError([] { ValidateBlobName("invoice\xE2\x80\xAE" "fdp.exe"); });
+	ASSERT_TRUE(bidi);
+	EXPECT_EQ(bidi->message, "blob name must not contain bidirectional formatting characters");
+	/* The message does not echo the character (it would reorder the log line it is printed on). */
+	EXPECT_EQ(AllText(*bidi).find("\xE2\x80\xAE"), std::string::npos);
+	auto c1 = CatchError([] { ValidateBlobName("a\xC2\x85" "b"); });
+	ASSERT_TRUE(c1);
+	EXPECT_EQ(c1->message, "blob name must not contain control characters");
+	auto sep = CatchError([] { ValidateFileName("a\xE2\x80\xA9" "b"); });
+	ASSERT_TRUE(sep);
+	EXPECT_EQ(sep->message, "blob name must not contain line or paragraph separators");
 }
 
 TEST(BlobName, RejectsPathProblems) {
