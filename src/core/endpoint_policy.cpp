@@ -145,7 +145,7 @@ ParseHost(std::string_view host) {
 	if (host.front() == '[')
 		return ParseIpv6(host);
 	if (host.find(':') != std::string_view::npos)
-		ThrowBadHost("An IPv6 address must be enclosed in \"[\" and \"]\".");
+		ThrowBadHost("A host contains \":\" only as an IPv6 address in \"[\" and \"]\"; a scheme or port is not part of it.");
 	const bool trailing_dot = host.back() == '.';
 	if (trailing_dot)
 		host.remove_suffix(1); /* "name." is the same DNS name as "name" */
@@ -279,7 +279,7 @@ ParseAllowedHosts(std::string_view list) {
 		} catch (const Error &e) {
 			ThrowInvalid("invalid value for azure_blob.allowed_endpoint_hosts",
 			             where + " is not a host name, an IPv4 address, a bracketed IPv6 address or \".\" followed by a "
-			                     "domain name: " + e.detail);
+			                     "domain name. " + e.detail);
 		}
 		/* "." + name ends in a dot only if the entry was ".": ParseHost saw "" and threw. */
 		if (p.suffix && h.kind != HostKind::kName)
