@@ -1,4 +1,8 @@
 -- Accounts: add, list without keys, remove, and the per-backend key cache.
+-- Azurite accounts (loopback) need allow_http, the custom domain an entry in
+-- the endpoint host list (sql/endpoints.sql tests both).
+SET azure_blob.allow_http = on;
+SET azure_blob.allowed_endpoint_hosts = '.blob.core.windows.net, .example.com';
 SELECT azure_account_add('default', 'UseDevelopmentStorage=true', 'uploads');
 SELECT azure_account_add('prod',
   'DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==;EndpointSuffix=core.windows.net',

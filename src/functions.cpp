@@ -39,6 +39,7 @@ extern "C" {
 #include "core/upload.hpp"
 #include "functions.hpp"
 #include "guc.hpp"
+#include "http.hpp"
 #include "pg_boundary.hpp"
 #include "rights.hpp"
 #include "visibility.hpp"
@@ -271,6 +272,12 @@ SignedUrlText(const SasArgs &a) {
 	if (acct.names_valid)
 		v.prechecked |= core::kCheckedAccount | (a.container.empty() ? core::kCheckedContainer : 0u);
 
+	/*
+	 * No CheckEndpointAllowed here: signing makes no network request, and
+	 * the server never fetches the URL it returns; the client that follows
+	 * it does, from wherever it runs.  Requests the server itself sends go
+	 * through Execute, which checks the host every time.
+	 */
 	const size_t bound = core::ServiceSasUrlBound(acct.blob_endpoint, v);
 	text *t = PgCall([&] { return static_cast<text *>(palloc(VARHDRSZ + bound)); });
 	const char *const end = core::WriteServiceSasUrl(VARDATA(t), acct.blob_endpoint, *scratch, v, acct.signer);
@@ -365,6 +372,8 @@ AddAccountFromConnectionString(const char *alias, const char *connection_string,
 			explicit_bzero(key.data(), key.size());
 		}
 	} wipe {acct.account_key};
+	/* Execute checks again on every request; this check only refuses early what could never be used. */
+	CheckEndpointAllowed(acct.blob_endpoint);
 	AddAccount(alias, acct, Str(container));
 }
 

@@ -16,7 +16,10 @@ extern "C" {
 }
 
 #include <climits>
+#include <cstdio>
 
+#include "core/endpoint_policy.hpp"
+#include "core/error.hpp"
 #include "core/sas.hpp"
 
 namespace azure_blob {
@@ -27,6 +30,7 @@ char *guc_sas_version = nullptr;
 int guc_max_sas_lifetime = 7 * 24 * 3600;
 bool guc_verify_uploads = true;
 bool guc_allow_http = false;
+char *guc_allowed_endpoint_hosts = nullptr;
 int guc_connect_timeout_ms = 2000;
 int guc_request_timeout_ms = 30000;
 int guc_max_retries = 3;
@@ -52,6 +56,23 @@ CheckSasVersion(char **newval, void **, GucSource) {
 	return true;
 }
 
+/* GUC check hook for azure_blob.allowed_endpoint_hosts; no exception may leave it. */
+bool
+CheckAllowedEndpointHosts(char **newval, void **, GucSource) {
+	char detail[512] = "";
+	try {
+		(void) core::ParseAllowedHosts(*newval ? *newval : "");
+		return true;
+	} catch (const Error &e) {
+		snprintf(detail, sizeof(detail), "%s", e.detail.c_str());
+	} catch (...) {
+		snprintf(detail, sizeof(detail), "%s", "The list could not be parsed.");
+	}
+	/* Reported only once the exception and its strings are gone. */
+	GUC_check_errdetail("%s", detail);
+	return false;
+}
+
 } // namespace
 
 void
@@ -72,6 +93,15 @@ DefineGucs() {
 	                         nullptr, &guc_verify_uploads, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 	DefineCustomBoolVariable("azure_blob.allow_http", gettext_noop("Allows REST calls over plain http (for Azurite)."),
 	                         nullptr, &guc_allow_http, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomStringVariable("azure_blob.allowed_endpoint_hosts",
+	                           gettext_noop("Storage endpoint hosts that accounts may use and REST calls may reach."),
+	                           gettext_noop("Comma-separated entries: a host name, an IPv4 address or a bracketed IPv6 "
+	                                        "address matches exactly; \".\" followed by a domain (\".example.com\") "
+	                                        "matches every host under it. Add custom domains and private endpoints here. "
+	                                        "Loopback hosts (Azurite) are allowed only while azure_blob.allow_http is "
+	                                        "on, whatever the list says."),
+	                           &guc_allowed_endpoint_hosts, core::kDefaultAllowedEndpointHosts, PGC_SUSET, GUC_LIST_INPUT,
+	                           CheckAllowedEndpointHosts, nullptr, nullptr);
 	DefineCustomIntVariable("azure_blob.connect_timeout_ms", gettext_noop("Time limit for connecting to Azure Blob Storage."),
 	                        nullptr, &guc_connect_timeout_ms, 2000, 1, 600000, PGC_USERSET, GUC_UNIT_MS, nullptr,
 	                        nullptr, nullptr);

@@ -13,6 +13,7 @@ extern char *guc_sas_version;     /* azure_blob.sas_version */
 extern int guc_max_sas_lifetime;  /* azure_blob.max_sas_lifetime, seconds */
 extern bool guc_verify_uploads;   /* azure_blob.verify_uploads */
 extern bool guc_allow_http;       /* azure_blob.allow_http */
+extern char *guc_allowed_endpoint_hosts; /* azure_blob.allowed_endpoint_hosts, see core/endpoint_policy.hpp */
 extern int guc_connect_timeout_ms;
 extern int guc_request_timeout_ms;
 extern int guc_max_retries;

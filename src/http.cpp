@@ -28,6 +28,7 @@ extern "C" {
 #include <cstring>
 #include <memory>
 
+#include "core/endpoint_policy.hpp"
 #include "core/time_format.hpp"
 #include "guc.hpp"
 #include "pg_boundary.hpp"
@@ -145,6 +146,39 @@ HostOf(const std::string &url) {
 	return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
+struct UrlFree {
+	void operator()(CURLU *u) const noexcept {
+		curl_url_cleanup(u);
+	}
+};
+
+/*
+ * The host libcurl reads from url: parsed by curl's own URL API with the
+ * flags curl_easy_perform uses for the CURLOPT_URL that PerformOnce sets
+ * (path as is, no user name), so a parsing difference between our parser
+ * and curl's cannot slip another host past the check.
+ */
+std::string
+CurlHostOf(const std::string &url) {
+	std::unique_ptr<CURLU, UrlFree> u(curl_url());
+	if (u == nullptr)
+		throw std::bad_alloc();
+	CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, url.c_str(),
+	                            CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME | CURLU_PATH_AS_IS | CURLU_DISALLOW_USER);
+	if (rc == CURLUE_OUT_OF_MEMORY)
+		throw std::bad_alloc();
+	if (rc != CURLUE_OK)
+		ThrowInvalid("invalid storage endpoint host", "libcurl cannot parse the endpoint URL.");
+	char *host = nullptr;
+	rc = curl_url_get(u.get(), CURLUPART_HOST, &host, 0);
+	if (rc == CURLUE_OUT_OF_MEMORY)
+		throw std::bad_alloc();
+	if (rc != CURLUE_OK || host == nullptr)
+		ThrowInvalid("invalid storage endpoint host", "libcurl finds no host in the endpoint URL.");
+	std::unique_ptr<char, decltype(&curl_free)> owned(host, &curl_free);
+	return std::string(host);
+}
+
 enum class Outcome { kAnswered, kTransportError };
 
 /* One attempt. On a transport error, fills *curl_error (and whether a connection was made) and drops the handle. */
@@ -171,7 +205,10 @@ PerformOnce(const core::RestRequest &req, HttpResponse &resp, CURLcode *curl_err
 	curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* never SIGALRM: Postgres owns its timers */
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, guc_allow_http ? "http,https" : "https");
+	/* Never follow a redirect: its target would bypass CheckEndpointAllowed. */
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 0L);
+	curl_easy_setopt(c, CURLOPT_DISALLOW_USERNAME_IN_URL, 1L); /* as CurlHostOf parsed it */
 	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); /* send the path we signed, dot segments and all */
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(guc_connect_timeout_ms));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(guc_request_timeout_ms));
@@ -238,12 +275,23 @@ InitHttp() {
 		ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("could not initialize libcurl")));
 }
 
+void
+CheckEndpointAllowed(const std::string &url) {
+	const core::EndpointHost ours = core::ParseUrlHost(url);
+	const core::EndpointHost curls = core::ParseHost(CurlHostOf(url));
+	if (curls.kind != ours.kind || curls.host != ours.host)
+		ThrowInvalid("invalid storage endpoint host", "libcurl reads another host from the endpoint URL than the one checked.");
+	core::CheckHostAllowed(ours, guc_allowed_endpoint_hosts != nullptr ? guc_allowed_endpoint_hosts : "", guc_allow_http);
+}
+
 HttpResponse
 Execute(core::RestRequest req, const Account &acct) {
 	if (!acct.https && !guc_allow_http)
 		throw Error(sqlstate::kObjectNotInPrerequisiteState,
 		            "storage account \"" + acct.alias + "\" uses http, which is not allowed",
 		            "Plain http is meant for Azurite only.", "A superuser can SET azure_blob.allow_http = on.");
+	/* Again on every request: the list or allow_http may have changed since the account was added. */
+	CheckEndpointAllowed(req.url);
 	const std::string &method = req.method;
 	const std::string where = core::UrlForMessages(req.url);
 	/* Each attempt is signed afresh (x-ms-date): the signing headers of the last one are dropped, the body is not copied. */

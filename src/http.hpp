@@ -28,10 +28,20 @@ struct HttpResponse {
 void InitHttp();
 
 /*
+ * Throws Error(22023) unless url (a blob endpoint or a request URL) is
+ * http(s) to a host that azure_blob.allowed_endpoint_hosts and
+ * azure_blob.allow_http allow (core/endpoint_policy.hpp), as both our
+ * strict parser and libcurl read the host.  No network I/O.
+ */
+void CheckEndpointAllowed(const std::string &url);
+
+/*
  * Signs req for acct (fresh x-ms-date on every attempt) and sends it,
  * retrying transport failures and HTTP 500/503 up to azure_blob.max_retries
  * times with backoff (Retry-After honoured).  Returns any HTTP answer;
- * throws Error(08006) when no answer came, Interrupted on cancel.
+ * throws Error(22023) before any I/O if the endpoint's host is not allowed
+ * (CheckEndpointAllowed), Error(08006) when no answer came, Interrupted on
+ * cancel.
  */
 HttpResponse Execute(core::RestRequest req, const Account &acct);
 

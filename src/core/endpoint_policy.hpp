@@ -1,0 +1,91 @@
+/*-------------------------------------------------------------------------
+ * endpoint_policy.hpp
+ *	  Which storage endpoint hosts the server may send REST requests to.
+ *
+ * A connection string's BlobEndpoint can name any URL, and the REST
+ * functions hand the answer back to the caller; without a limit, whoever
+ * adds an account can make the server fetch internal addresses (cloud
+ * metadata at 169.254.169.254, services on 10.x).  The limit is the list in
+ * azure_blob.allowed_endpoint_hosts plus one fixed rule: loopback hosts
+ * (Azurite) only while azure_blob.allow_http is on.
+ *
+ * The host is parsed strictly, so that the host judged here is the host
+ * libcurl connects to: names of letters, digits, "-" and "_"; IPv4 only as
+ * a canonical dotted quad (no "0x7f.1", "2130706433" or "0177.0.0.1", which
+ * resolvers read as addresses); IPv6 only in brackets, without a zone.
+ *-------------------------------------------------------------------------
+ */
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace azure_blob::core {
+
+/* Default of azure_blob.allowed_endpoint_hosts: the blob endpoints of the public and sovereign Azure clouds. */
+inline constexpr const char *kDefaultAllowedEndpointHosts =
+    ".blob.core.windows.net, .blob.storage.azure.net, .blob.core.chinacloudapi.cn, .blob.core.usgovcloudapi.net";
+
+enum class HostKind { kName, kIpv4, kIpv6 };
+
+/* A host in canonical form. */
+struct EndpointHost {
+	std::string host; /* lower case, no trailing "."; IPv6 as inet_ntop writes it, without brackets */
+	HostKind kind = HostKind::kName;
+	bool loopback = false; /* localhost, *.localhost, 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104 */
+};
+
+/* One entry of the list. */
+struct HostPattern {
+	std::string host;    /* canonical, as in EndpointHost; for a suffix, without its leading "." */
+	HostKind kind = HostKind::kName;
+	bool suffix = false; /* ".example.com": any name that ends in ".example.com" */
+};
+
+/*
+ * Canonical form of a host as it appears in a URL ("Name.Example.com.",
+ * "10.0.0.5", "[::1]").  Throws Error(22023) if it is not a valid host; the
+ * message does not quote it.
+ */
+EndpointHost ParseHost(std::string_view host);
+
+/*
+ * Host of an http:// or https:// URL (a blob endpoint or a request URL):
+ * the text between "://" and the first "/", "?" or "#", with an optional
+ * ":port" (1 to 65535).  User information ("@") is refused.  Throws
+ * Error(22023) without quoting the URL.
+ */
+EndpointHost ParseUrlHost(std::string_view url);
+
+/*
+ * Parses azure_blob.allowed_endpoint_hosts: entries separated by ",", spaces
+ * around them ignored; an empty value allows nothing.  An entry is a host
+ * name, a dotted-quad IPv4 address or a bracketed IPv6 address (exact
+ * match), or "." and a domain name (suffix match).  Throws Error(22023)
+ * whose detail names the bad entry.
+ */
+std::vector<HostPattern> ParseAllowedHosts(std::string_view list);
+
+enum class HostVerdict {
+	kAllowed,
+	kLoopbackNeedsHttp, /* loopback while allow_http is off */
+	kAddressNotListed,  /* an IP address that is not listed exactly */
+	kNameNotListed,     /* a name that no entry matches */
+};
+
+/*
+ * Loopback hosts: allowed exactly when allow_http is on, whatever the list
+ * says.  Any other host: allowed when an entry matches it; a suffix entry
+ * matches names only, never an address.
+ */
+HostVerdict JudgeHost(const EndpointHost &host, const std::vector<HostPattern> &allowed, bool allow_http);
+
+/*
+ * JudgeHost on the parsed list; throws Error(22023) "storage endpoint host
+ * \"...\" is not allowed" with a detail saying why and a hint naming the
+ * setting.
+ */
+void CheckHostAllowed(const EndpointHost &host, std::string_view allowed_list, bool allow_http);
+
+} // namespace azure_blob::core
