@@ -103,7 +103,7 @@ fi
 check_out "allow_http = on in a session of $ADMIN (ALTER DATABASE, superuser-only setting)" "on" \
 	as_admin "SELECT FROM azure_current_user_id(); SHOW azure_blob.allow_http;"
 check_out "allow_http = on in a session of $APP" "on" \
-	as_app "" "SELECT FROM azure_current_user_id(); SHOW azure_blob.allow_http;"
+	as_app "$USER_A" "SELECT FROM azure_current_user_id(); SHOW azure_blob.allow_http;"
 
 # ---------------------------------------------------------------------------
 echo "# --- azure_container_create"
