@@ -69,7 +69,9 @@ CurrentUserId() {
 	const UserIdState state = GetUserIdState();
 	if (state == UserIdState::kSet)
 		return guc_user_id;
-	if (guc_require_user_id && !Guard([] { return CurrentUserIsAdmin(); })) {
+	/* A parallel worker cannot check roles like CurrentUserIsAdmin(): it refuses everyone. */
+	if (guc_require_user_id &&
+	    (state == UserIdState::kParallelWorker || !Guard([] { return CurrentUserIsAdmin(); }))) {
 		const char *detail = nullptr;
 		switch (state) {
 		case UserIdState::kStale:
@@ -77,7 +79,8 @@ CurrentUserId() {
 			         "while azure_blob.session_user_id is off.";
 			break;
 		case UserIdState::kParallelWorker:
-			detail = "A parallel worker cannot tell whether the value was set in this transaction.";
+			detail = "A parallel worker cannot tell whether the value was set in this transaction; functions "
+			         "that read it must be PARALLEL RESTRICTED.";
 			break;
 		default:
 			detail = "Roles that are not azure_blob administrators must name the application user while "

@@ -121,13 +121,19 @@ DefineGucs() {
 
 UserIdState
 GetUserIdState() {
-	if (guc_user_id == nullptr || guc_user_id[0] == '\0')
-		return UserIdState::kUnset;
-	if (guc_session_user_id)
+	const bool empty = guc_user_id == nullptr || guc_user_id[0] == '\0';
+	if (!empty && guc_session_user_id)
 		return UserIdState::kSet;
-	/* A worker restores the leader's settings in a transaction of its own (ParallelWorkerMain). */
+	/*
+	 * A worker restores the leader's settings in a transaction of its own
+	 * (ParallelWorkerMain), so it cannot tell; nor can it check roles the way
+	 * CurrentUserIsAdmin() does.  The extension's functions that ask are
+	 * PARALLEL RESTRICTED; a user's PARALLEL SAFE wrapper ends up here.
+	 */
 	if (IsParallelWorker())
 		return UserIdState::kParallelWorker;
+	if (empty)
+		return UserIdState::kUnset;
 	return user_id_record->stack != nullptr ? UserIdState::kSet : UserIdState::kStale;
 }
 

@@ -28,7 +28,7 @@ enum class UserIdState {
 	kSet,            /* non-empty, and set in this transaction (or session_user_id is on) */
 	kUnset,          /* empty */
 	kStale,          /* non-empty, but set in an earlier transaction: it must not be used */
-	kParallelWorker, /* non-empty, but this is a parallel worker, which cannot tell when it was set */
+	kParallelWorker, /* a parallel worker, which cannot tell when it was set (unless session_user_id is on) */
 };
 UserIdState GetUserIdState();
 
