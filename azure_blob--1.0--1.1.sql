@@ -54,6 +54,11 @@ CREATE FUNCTION azure_blob.require_admin()
 REVOKE ALL ON FUNCTION azure_blob.require_admin() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION azure_blob.require_admin() TO azure_blob_admin;
 
+-- The identity is valid only in the transaction that set it (README, "The application user"); a
+-- parallel worker cannot tell, so what reads it runs in the leader.
+ALTER FUNCTION @extschema@.azure_current_user_id() PARALLEL RESTRICTED;
+ALTER FUNCTION @extschema@.azure_generate_upload_sas(pg_catalog.text, pg_catalog.text, pg_catalog.interval) PARALLEL RESTRICTED;
+
 ALTER POLICY azure_files_admin ON @extschema@.azure_files
 	USING (azure_blob.has_admin_right()) WITH CHECK (azure_blob.has_admin_right());
 

@@ -80,6 +80,8 @@ pg_ctlcluster $CLUSTER stop
 # One statement per line: single-user mode ends a statement at a newline.
 SCRIPT="$OUT/statements.sql"
 {
+	# Each line is a transaction of its own: let bench_user's SET last (as its ALTER ROLE does).
+	echo "SET azure_blob.session_user_id = on;"
 	echo "SET ROLE bench_admin;"
 	echo "${Q_A//\{N\}/$N};"
 	echo "RESET ROLE;"
@@ -207,6 +209,7 @@ total="$(awk '/^summary:/ { print $2 }' "$OUT/callgrind.out")"
 native() { # label role statement
 	local label=$1 role=$2 stmt=$3
 	{
+		echo "SET azure_blob.session_user_id = on;"
 		echo "SET ROLE $role;"
 		[ "$role" = bench_user ] && echo "SET azure_blob.user_id = '$USER_ID';"
 		echo "$stmt;"

@@ -64,7 +64,8 @@ sql_show() {
 }
 
 # sql_run ROLE USER_ID SQL [psql args]: run as ROLE (superuser when ROLE is
-# empty) with azure_blob.user_id set in the same session when USER_ID is given.
+# empty) in one transaction with SET LOCAL azure_blob.user_id when USER_ID is
+# given (a value counts only in the transaction that set it).
 sql_run() {
 	local role=$1 uid=$2 sql=$3
 	shift 3
@@ -74,9 +75,12 @@ sql_run() {
 	fi
 	{
 		if [ -n "$uid" ]; then
-			printf "SET azure_blob.user_id = :'uid';\n"
+			printf "BEGIN;\nSET LOCAL azure_blob.user_id = :'uid';\n"
 		fi
 		printf '%s\n' "$sql"
+		if [ -n "$uid" ]; then
+			printf 'COMMIT;\n'
+		fi
 	} | env "${env[@]}" psql -X -q -v ON_ERROR_STOP=1 -P pager=off -d "$DB" -v uid="$uid" "$@"
 }
 
@@ -119,8 +123,8 @@ GRANT azure_blob_user TO app;
 SELECT azure_grant('app', 'user');" -v pw="$APP_PASSWORD"
 
 step "app (as role app, per request): who is the user?"
-echo "    (each app statement below runs in a session as 'app' after:)"
-echo "    sql> SET azure_blob.user_id = 'user_123';"
+echo "    (each app statement below runs as 'app' in a transaction that starts with:)"
+echo "    sql> BEGIN; SET LOCAL azure_blob.user_id = 'user_123';"
 
 step "app: get an upload URL for 'hello world.txt'"
 SQL_UP="SELECT sas_url, blob_name, file_url, expires_at FROM azure_generate_upload_sas('hello world.txt', 'text/plain');"
@@ -162,7 +166,7 @@ status="$(curl -gsS -o /dev/null -w '%{http_code}' "$FILE_URL")"
 echo "    -> HTTP $status"
 
 step "another user of the app cannot get a link to user_123's file"
-echo "    sql> SET azure_blob.user_id = 'user_456';"
+echo "    sql> BEGIN; SET LOCAL azure_blob.user_id = 'user_456';"
 echo "    sql> SELECT azure_generate_read_sas('$BLOB_NAME');"
 if out="$(sql_run app user_456 "SELECT azure_generate_read_sas(:'blob');" -At -v blob="$BLOB_NAME" 2>&1)"; then
 	echo "    $out"

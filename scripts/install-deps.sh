@@ -15,7 +15,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Debian packages: compiler and build tools, PostgreSQL 15 with server headers
 # (PGXS) and pg_virtualenv (postgresql-common), the libraries the extension
 # links (libcurl, OpenSSL, libxml2), the unit-test stack (GoogleTest, nlohmann
-# json for the vector files), curl for the e2e suite, and Chromium with a font
+# json for the vector files), curl for the e2e suite, pgbouncer for
+# test/security/pgbouncer.sh, and Chromium with a font
 # for the browser test (test/browser, driven by playwright-core from npm).
 PACKAGES=(
 	build-essential
@@ -33,6 +34,7 @@ PACKAGES=(
 	libgtest-dev
 	nlohmann-json3-dev
 	curl
+	pgbouncer
 	chromium
 	fonts-dejavu-core
 )

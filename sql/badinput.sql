@@ -17,6 +17,10 @@ SET azure_blob.allow_http = on;
 SET azure_blob.max_retries = 0;
 SET azure_blob.connect_timeout_ms = 1000;
 SELECT azure_account_add('dead', 'UseDevelopmentStorage=true;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1', 'uploads');
+-- The user cases log in as themselves: without azure_blob.user_id they act
+-- for current_user, so that each case reaches its own check (identity.sql
+-- tests the default, require_user_id on).
+SET azure_blob.require_user_id = off;
 -- Nothing due in the deletion queue, so that no case deletes anything by accident.
 UPDATE azure_blob.deletion_queue SET next_attempt_at = 'infinity';
 

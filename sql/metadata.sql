@@ -7,10 +7,11 @@ VALUES ('guide.png', 'http://127.0.0.1:10000/devstoreaccount1/uploads/guide.png'
 RETURNING blob_name, file_url, user_id, account, container, upload_timestamp IS NOT NULL AS has_timestamp;
 
 -- file_url and user_id are filled in; the URL encodes each path segment.
-SET azure_blob.user_id = 'user_456';
+BEGIN;
+SET LOCAL azure_blob.user_id = 'user_456';
 INSERT INTO azure_files (blob_name) VALUES ('dir/x y+z#1?.txt'), ('résumé 日本.txt'), ('100%.txt')
 RETURNING blob_name, file_url, user_id;
-RESET azure_blob.user_id;
+COMMIT;
 INSERT INTO azure_files (blob_name) VALUES ('owner.txt') RETURNING user_id = current_user AS owner_is_user;
 
 -- An admin may register into another configured account or container.
@@ -70,12 +71,13 @@ SELECT file_url LIKE '%-r%C3%A9sum%C3%A9%20%23%3F%2B%25.txt' AS encoded
   FROM azure_generate_upload_sas('résumé #?+%.txt', 'text/plain');
 
 -- save_metadata registers the issued name and returns the row.
-SET azure_blob.user_id = 'user_789';
+BEGIN;
+SET LOCAL azure_blob.user_id = 'user_789';
 SELECT blob_name = :'up_blob_name' AS same_name, file_url = :'up_file_url' AS same_url, user_id, account, container
   FROM azure_save_metadata(:'up_blob_name');
 SELECT try(format('SELECT azure_save_metadata(%L)', :'up_blob_name'));
 SELECT try(format('SELECT azure_save_metadata(%L, %L)', 'other-' || :'up_blob_name', :'up_file_url'));
-RESET azure_blob.user_id;
+COMMIT;
 
 -- Read URLs: sp=r, lifetime 15 minutes by default.  A row without a content type (verify_uploads
 -- is off here) is served as a download: rscd=attachment.

@@ -9,6 +9,9 @@
 -- the SECURITY DEFINER functions and the C functions.
 
 -- Fixtures ---------------------------------------------------------------
+-- Users here log in as themselves, so calls without azure_blob.user_id act
+-- for current_user (identity.sql tests the default, require_user_id on).
+SET azure_blob.require_user_id = off;
 -- REST calls go to an endpoint where nothing listens: a call that passed the
 -- privilege check ends in 08006, quickly, and never reaches a real service.
 SET azure_blob.allow_http = on;
@@ -483,9 +486,10 @@ SELECT count(*) AS alice_rows_intact FROM azure_files
 -- trusted"): a database role that sets it acts for that application user.
 -- Shown so that this stays a documented, deliberate choice.
 SET ROLE regress_azure_bob;
-SET azure_blob.user_id = 'regress_azure_alice';
+BEGIN;
+SET LOCAL azure_blob.user_id = 'regress_azure_alice';
 SELECT azure_generate_read_sas('priv/alice.txt') LIKE '%&sp=r&rscd=attachment&sig=%' AS bob_as_alice_by_user_id;
-RESET azure_blob.user_id;
+COMMIT;
 RESET ROLE;
 
 -- No parameter widens a URL ---------------------------------------------------

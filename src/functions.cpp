@@ -57,10 +57,43 @@ TextToUtf8(text *t) {
 	return pg_server_to_any(s, static_cast<int>(strlen(s)), PG_UTF8);
 }
 
+/*
+ * The one reader of azure_blob.user_id.  A value counts only in the
+ * transaction that set it (guc.cpp, GetUserIdState), so that behind a
+ * transaction pooler one client's plain SET never names the user of the
+ * next client on the same server connection.  Without a value that counts,
+ * administrators act as themselves; anyone else fails while
+ * azure_blob.require_user_id is on, and acts as current_user when it is off.
+ * A stale value is never used.
+ */
 const char *
 CurrentUserId() {
-	if (guc_user_id != nullptr && guc_user_id[0] != '\0')
+	const UserIdState state = GetUserIdState();
+	if (state == UserIdState::kSet)
 		return guc_user_id;
+	/* A parallel worker cannot check roles like CurrentUserIsAdmin(): it refuses everyone. */
+	if (guc_require_user_id &&
+	    (state == UserIdState::kParallelWorker || !Guard([] { return CurrentUserIsAdmin(); }))) {
+		const char *detail = nullptr;
+		switch (state) {
+		case UserIdState::kStale:
+			detail = "A value was set for the session in an earlier transaction, not in this one; it is ignored "
+			         "while azure_blob.session_user_id is off.";
+			break;
+		case UserIdState::kParallelWorker:
+			detail = "A parallel worker cannot tell whether the value was set in this transaction; functions "
+			         "that read it must be PARALLEL RESTRICTED.";
+			break;
+		default:
+			detail = "Roles that are not azure_blob administrators must name the application user while "
+			         "azure_blob.require_user_id is on.";
+			break;
+		}
+		ereport(ERROR, (errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION), errmsg("azure_blob.user_id is not set"),
+		                errdetail("%s", detail),
+		                errhint("Set it in the transaction with SET LOCAL azure_blob.user_id or "
+		                        "set_config('azure_blob.user_id', ..., true).")));
+	}
 	return GetUserNameFromId(GetUserId(), false);
 }
 
@@ -569,7 +602,7 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 }
 
 PG_FUNCTION_INFO_V1(azure_current_user_id);
-/* azure_current_user_id(): azure_blob.user_id if set, else current_user. */
+/* azure_current_user_id(): the application user of this transaction (CurrentUserId). */
 Datum
 azure_current_user_id(PG_FUNCTION_ARGS) {
 	RequireRight(Right::kUser);

@@ -33,7 +33,12 @@ TimestampTz FromUnixSeconds(int64 secs);
 /* A text datum from UTF-8, in the database encoding. Inside PgCall only. */
 Datum Utf8Datum(std::string_view s);
 
-/* The application user (azure_blob.user_id, else current_user), in the server encoding. Postgres side only. */
+/*
+ * The application user, in the server encoding: azure_blob.user_id if it was
+ * set in this transaction, else current_user for administrators (and for
+ * everyone when azure_blob.require_user_id is off); else ERROR 28000.
+ * Everything that acts for the application user reads it here. Postgres side only.
+ */
 const char *CurrentUserId();
 /* The same in UTF-8. Postgres side only. */
 const char *CurrentUserIdUtf8();

@@ -12,12 +12,14 @@
 extern "C" {
 #include "postgres.h"
 
+#include "access/parallel.h"
 #include "utils/guc.h"
 }
 
 #include <climits>
 #include <cstdio>
 
+#include "compat.hpp"
 #include "core/endpoint_policy.hpp"
 #include "core/error.hpp"
 #include "core/sas.hpp"
@@ -25,6 +27,8 @@ extern "C" {
 namespace azure_blob {
 
 char *guc_user_id = nullptr;
+bool guc_require_user_id = true;
+bool guc_session_user_id = false;
 char *guc_default_account = nullptr;
 char *guc_sas_version = nullptr;
 int guc_max_sas_lifetime = 7 * 24 * 3600;
@@ -37,6 +41,22 @@ int guc_max_retries = 3;
 int guc_max_response_size = 256 * 1024 * 1024;
 
 namespace {
+
+/*
+ * The GUC record of azure_blob.user_id.  Its stack of saved values is
+ * non-empty exactly while the setting has been assigned in the current
+ * transaction: every SET, SET LOCAL, set_config() and function SET clause
+ * inside a transaction pushes the prior value, and the end of the top-level
+ * transaction pops them all (AtEOXact_GUC in PostgreSQL's guc.c).  Values
+ * from postgresql.conf, ALTER ROLE/DATABASE SET or connection options are
+ * applied at session start or reload, and a plain SET in an earlier
+ * transaction has been committed: none of them has a stack entry here.  A
+ * rollback to a savepoint pops only its own entries, so an earlier
+ * transaction's value that it restores stays stale; so does a value set
+ * before this library was loaded, which define_custom_variable() re-applies
+ * without a stack entry unless it was set in the current transaction.
+ */
+struct config_generic *user_id_record = nullptr;
 
 /* GUC check hook: Postgres calls it, so no exception may leave it. */
 bool
@@ -78,8 +98,21 @@ CheckAllowedEndpointHosts(char **newval, void **, GucSource) {
 void
 DefineGucs() {
 	DefineCustomStringVariable("azure_blob.user_id", gettext_noop("Identifier of the application user on whose behalf URLs are signed."),
-	                           gettext_noop("Empty means current_user. Apps set it per request with SET LOCAL."),
+	                           gettext_noop("Set it in each transaction with SET LOCAL: a value set in an earlier transaction "
+	                                        "is ignored unless azure_blob.session_user_id is on."),
 	                           &guc_user_id, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
+	user_id_record = FindGucRecord("azure_blob.user_id");
+	if (user_id_record == nullptr)
+		elog(ERROR, "setting \"azure_blob.user_id\" was not defined");
+	DefineCustomBoolVariable("azure_blob.require_user_id",
+	                         gettext_noop("Makes calls by non-administrators fail unless azure_blob.user_id is set in the transaction."),
+	                         gettext_noop("Off, such calls act for current_user."), &guc_require_user_id, true, PGC_SUSET,
+	                         0, nullptr, nullptr, nullptr);
+	DefineCustomBoolVariable("azure_blob.session_user_id",
+	                         gettext_noop("Lets a value of azure_blob.user_id set outside SET LOCAL last for the session."),
+	                         gettext_noop("Only for applications that own their connections: behind a transaction pooler "
+	                                      "the next client would act as the previous one's user."),
+	                         &guc_session_user_id, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 	DefineCustomStringVariable("azure_blob.default_account", gettext_noop("Alias of the storage account used when none is given."),
 	                           nullptr, &guc_default_account, "default", PGC_SUSET, 0, nullptr, nullptr, nullptr);
 	DefineCustomStringVariable("azure_blob.sas_version", gettext_noop("Service version (sv) of the SAS tokens the extension signs."),
@@ -114,6 +147,24 @@ DefineGucs() {
 	                        nullptr, &guc_max_response_size, 256 * 1024 * 1024, 1024, 1024 * 1024 * 1024 - 1, PGC_USERSET,
 	                        GUC_UNIT_BYTE, nullptr, nullptr, nullptr);
 	MarkGUCPrefixReserved("azure_blob");
+}
+
+UserIdState
+GetUserIdState() {
+	const bool empty = guc_user_id == nullptr || guc_user_id[0] == '\0';
+	if (!empty && guc_session_user_id)
+		return UserIdState::kSet;
+	/*
+	 * A worker restores the leader's settings in a transaction of its own
+	 * (ParallelWorkerMain), so it cannot tell; nor can it check roles the way
+	 * CurrentUserIsAdmin() does.  The extension's functions that ask are
+	 * PARALLEL RESTRICTED; a user's PARALLEL SAFE wrapper ends up here.
+	 */
+	if (IsParallelWorker())
+		return UserIdState::kParallelWorker;
+	if (empty)
+		return UserIdState::kUnset;
+	return user_id_record->stack != nullptr ? UserIdState::kSet : UserIdState::kStale;
 }
 
 } // namespace azure_blob

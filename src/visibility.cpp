@@ -50,6 +50,7 @@ extern "C" {
 #include "utils/syscache.h"
 }
 
+#include "compat.hpp"
 #include "extension_objects.hpp"
 #include "functions.hpp"
 #include "guc.hpp"
@@ -197,7 +198,7 @@ DecideScope(Oid user) {
 Scope
 CurrentScope() {
 	const Oid user = GetUserId();
-	const LocalTransactionId lxid = MyProc->lxid;
+	const LocalTransactionId lxid = CurrentLocalTransactionId();
 	const CommandId cid = GetCurrentCommandId(false);
 	ScopeCache &c = scope_cache;
 	if (c.lxid != lxid || c.cid != cid || c.user != user || c.relid != info.relid) {
@@ -236,6 +237,10 @@ FindVisibleFile(text *blob, char **account, char **container, char **content_typ
 		return Visibility::kUseSql;
 	}
 
+	/* Whom the caller acts for, asked before the scan: it may fail (azure_blob.require_user_id). */
+	const char *me = match_user ? CurrentUserId() : nullptr;
+	const size_t me_len = me != nullptr ? strlen(me) : 0;
+
 	Relation heap = table_open(info.relid, AccessShareLock);
 	Relation index = index_open(info.index, AccessShareLock);
 	Snapshot snapshot = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
@@ -268,9 +273,7 @@ FindVisibleFile(text *blob, char **account, char **container, char **content_typ
 		bool visible = !user_null && !account_null && !container_null;
 		if (visible && match_user) {
 			text *uid = DatumGetTextPP(user_id);
-			const char *me = CurrentUserId();
-			size_t len = strlen(me);
-			visible = VARSIZE_ANY_EXHDR(uid) == len && memcmp(VARDATA_ANY(uid), me, len) == 0;
+			visible = VARSIZE_ANY_EXHDR(uid) == me_len && memcmp(VARDATA_ANY(uid), me, me_len) == 0;
 		}
 		if (visible) {
 			*account = TextDatumGetCString(acct);

@@ -12,12 +12,14 @@
 #   attacks  pg_virtualenv -t -v 15 make installcheck-security (test/security: the 1.1 review's attacks)
 #   security pg_virtualenv -t -v 15 -o log_statement=all -o log_min_messages=debug5 ...
 #            test/security/leaks.sh (no key or signature in logs, results, EXPLAIN, pg_stat_activity)
+#   pgbouncer pg_virtualenv -t -v 15 test/security/pgbouncer.sh (azure_blob.user_id behind a
+#            transaction pooler: one client's identity never reaches the next)
 #   browser  pg_virtualenv -t -v 15 test/browser/run.sh (headless Chromium + Azurite)
 # Every cluster is private (-t: a temporary directory even as root) on a free
 # port of its own (PGPORT), so runs of other people on this machine never
 # collide with ours, whether on the system cluster "15/regress" or on 5432.
 # Counting: unit tests from ctest's summary line, pg_regress tests from its
-# per-test "ok"/"FAILED"/"failed" lines, e2e, rest, faults, security and browser from
+# per-test "ok"/"FAILED"/"failed" lines, e2e, rest, faults, security, pgbouncer and browser from
 # their "N passed, M failed" lines. A stage that cannot run at all, or whose exit status contradicts its
 # counts, adds 1 failed. deps and build add only failures (they are not tests).
 # The last line is exactly "N passed, M failed" over all stages; exit status 0
@@ -246,6 +248,7 @@ suite_stage rest test/azurite/rest.sh
 suite_stage faults test/azurite/faults.sh
 suite_stage security test/security/leaks.sh -o log_statement=all -o log_min_messages=debug5 \
 	-o log_min_error_statement=debug5 -o log_parameter_max_length=-1
+suite_stage pgbouncer test/security/pgbouncer.sh
 
 # ---------------------------------------------------------------------------
 banner "browser: pg_virtualenv -t -v 15 test/browser/run.sh"

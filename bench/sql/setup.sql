@@ -18,6 +18,9 @@ CREATE ROLE bench_admin LOGIN PASSWORD :'password' IN ROLE azure_blob_admin;
 -- Rights in this database (since 1.1 the cluster roles alone give none).
 SELECT azure_grant('bench_user', 'user'), azure_grant('bench_admin', 'admin');
 ALTER ROLE bench_user SET azure_blob.user_id = :'user_id';
+-- A value from ALTER ROLE counts only with session scope (a benchmark owns its
+-- connections; applications behind a pooler SET LOCAL it per transaction).
+ALTER ROLE bench_user SET azure_blob.session_user_id = on;
 -- One core per process: no parallel workers behind a timed query. No JIT:
 -- it would switch on only above jit_above_cost, so a short calibration run and
 -- the long timed run would execute different code, and in (g) loading libLLVM
@@ -88,11 +91,12 @@ GRANT EXECUTE ON FUNCTION bench_rss_kb() TO bench_user, bench_admin;
 -- azure_generate_upload_sas issued to that user (as the application would
 -- get them). Inserted as the owner (an admin: the trigger skips the issued-name
 -- MAC check, but the names carry a valid one anyway).
-SET azure_blob.user_id = :'user_id';
+BEGIN;
+SET LOCAL azure_blob.user_id = :'user_id';
 INSERT INTO azure_files (blob_name, user_id)
 	SELECT s.blob_name, :'user_id'
 	  FROM generate_series(1, :rows) AS g,
 	       LATERAL azure_generate_upload_sas('f' || g || '.png', 'image/png') AS s;
-RESET azure_blob.user_id;
+COMMIT;
 VACUUM (ANALYZE) azure_files;
 CHECKPOINT;

@@ -10,7 +10,8 @@
 #                                    columns separated by $FS; stderr kept for
 #                                    last_sqlstate / last_error
 #   sql_as ROLE UID SQL [psql args]  the same as login role ROLE (password auth),
-#                                    after SET azure_blob.user_id = UID (if UID given)
+#                                    with azure_blob.user_id = UID (if UID given) set
+#                                    in the transaction of SQL's first statement
 #   last_sqlstate, last_error        of the last sql_admin / sql_as
 #   expect_state LABEL STATE CMD...  pass if CMD fails with SQLSTATE STATE (returns 0)
 #   check_out LABEL WANT CMD...      pass if CMD succeeds and prints WANT (returns 0)
@@ -44,8 +45,11 @@ sql_as() {
 	shift 3
 	{
 		printf '\\set VERBOSITY verbose\n'
+		# The identity counts only in the transaction that set it: "\;" makes
+		# psql send the SET and SQL's first statement as one query, so they run
+		# in one transaction (a BEGIN there extends it to the block it opens).
 		if [ -n "$uid" ]; then
-			printf "SET azure_blob.user_id = :'azb_uid';\n"
+			printf "SET azure_blob.user_id = :'azb_uid' \\;\n"
 		fi
 		printf '%s\n' "$sql"
 	} | PGUSER="$role" PGPASSWORD="$ROLE_PASSWORD" \

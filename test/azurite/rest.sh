@@ -103,7 +103,7 @@ fi
 check_out "allow_http = on in a session of $ADMIN (ALTER DATABASE, superuser-only setting)" "on" \
 	as_admin "SELECT FROM azure_current_user_id(); SHOW azure_blob.allow_http;"
 check_out "allow_http = on in a session of $APP" "on" \
-	as_app "" "SELECT FROM azure_current_user_id(); SHOW azure_blob.allow_http;"
+	as_app "$USER_A" "SELECT FROM azure_current_user_id(); SHOW azure_blob.allow_http;"
 
 # ---------------------------------------------------------------------------
 echo "# --- azure_container_create"
@@ -495,8 +495,9 @@ if row="$(issue "$USER_A" unverified.txt text/plain)"; then
 	IFS="$FS" read -r _ G3 <<<"$row"
 fi
 check_out "verify_uploads = off: save_metadata registers without a HEAD (works with allow_http off)" "alice${FS}t" \
-	sql_admin "SET azure_blob.verify_uploads = off; SET azure_blob.allow_http = off; SET azure_blob.user_id = 'alice';
-	           SELECT user_id, size_bytes IS NULL FROM azure_save_metadata(:'b');" -v b="$G3"
+	sql_admin "SET azure_blob.verify_uploads = off; SET azure_blob.allow_http = off;
+	           BEGIN; SET LOCAL azure_blob.user_id = 'alice';
+	           SELECT user_id, size_bytes IS NULL FROM azure_save_metadata(:'b'); COMMIT;" -v b="$G3"
 
 echo "# --- lifecycle: deletion queue"
 # Remove the two blob-less rows: their queued deletions count as done (404).

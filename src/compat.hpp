@@ -1,0 +1,52 @@
+/*-------------------------------------------------------------------------
+ * compat.hpp
+ *	  The few places where the supported PostgreSQL versions (15 and later)
+ *	  differ in what azure_blob uses.  Postgres side only.
+ *-------------------------------------------------------------------------
+ */
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+
+#include "storage/proc.h"
+#include "utils/guc.h"
+#include "utils/guc_tables.h"
+}
+
+#include <cstring>
+
+namespace azure_blob {
+
+/*
+ * The backend's local transaction id (the lxid of its virtual transaction
+ * id).  PostgreSQL 17 moved it from MyProc->lxid into MyProc->vxid.lxid.
+ */
+inline LocalTransactionId
+CurrentLocalTransactionId() {
+#if PG_VERSION_NUM >= 170000
+	return MyProc->vxid.lxid;
+#else
+	return MyProc->lxid;
+#endif
+}
+
+/*
+ * The GUC record of a defined setting, or nullptr.  find_option() is
+ * exported from PostgreSQL 16 on; PostgreSQL 15 only hands out the array.
+ */
+inline struct config_generic *
+FindGucRecord(const char *name) {
+#if PG_VERSION_NUM >= 160000
+	return find_option(name, false, true, ERROR);
+#else
+	struct config_generic **vars = get_guc_variables();
+	const int n = GetNumConfigOptions();
+	for (int i = 0; i < n; i++)
+		if (vars[i] != nullptr && pg_strcasecmp(vars[i]->name, name) == 0)
+			return vars[i];
+	return nullptr;
+#endif
+}
+
+} // namespace azure_blob
