@@ -36,17 +36,19 @@ COMMENT ON FUNCTION @extschema@.azure_revoke(pg_catalog.regrole) IS 'Takes a rol
 REVOKE ALL ON FUNCTION @extschema@.azure_revoke(pg_catalog.regrole) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.azure_revoke(pg_catalog.regrole) TO azure_blob_admin;
 
-CREATE VIEW @extschema@.azure_grants AS
-	SELECT g.role, g.level FROM azure_blob.grants g;
-COMMENT ON VIEW @extschema@.azure_grants IS 'Roles with azure_blob rights in this database';
-REVOKE ALL ON @extschema@.azure_grants FROM PUBLIC;
-GRANT SELECT ON @extschema@.azure_grants TO azure_blob_admin;
 
 -- Asked by the admin policy of azure_files and the admin views (runs as the caller).
 CREATE FUNCTION azure_blob.has_admin_right()
 	RETURNS boolean AS 'MODULE_PATHNAME', 'azure_blob_has_admin_right' LANGUAGE C STABLE PARALLEL RESTRICTED;
 REVOKE ALL ON FUNCTION azure_blob.has_admin_right() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION azure_blob.has_admin_right() TO azure_blob_user;
+
+CREATE VIEW @extschema@.azure_grants AS
+	SELECT g.role, g.level FROM azure_blob.grants g
+	 WHERE azure_blob.has_admin_right();
+COMMENT ON VIEW @extschema@.azure_grants IS 'Roles with azure_blob rights in this database';
+REVOKE ALL ON @extschema@.azure_grants FROM PUBLIC;
+GRANT SELECT ON @extschema@.azure_grants TO azure_blob_admin;
 
 -- First statement of the wrappers of owner-run maintenance functions.
 CREATE FUNCTION azure_blob.require_admin()
@@ -116,6 +118,27 @@ CREATE FUNCTION azure_blob.account_default_container(alias pg_catalog.text, OUT 
 		  FROM azure_blob.accounts a WHERE a.alias OPERATOR(pg_catalog.=) account_default_container.alias;
 	END;
 REVOKE ALL ON FUNCTION azure_blob.account_default_container(pg_catalog.text) FROM PUBLIC;
+
+-- What the C code runs as the caller, by OID (extension_objects.hpp): SQL-standard
+-- bodies are bound to OIDs here, so no name is looked up when they run.
+CREATE FUNCTION azure_blob.file_lookup(blob_name pg_catalog.text) RETURNS pg_catalog.text[]
+	LANGUAGE sql STABLE SECURITY INVOKER PARALLEL RESTRICTED
+	BEGIN ATOMIC
+		SELECT ARRAY[f.account, f.container, f.content_type] FROM @extschema@.azure_files f
+		 WHERE f.blob_name OPERATOR(pg_catalog.=) file_lookup.blob_name;
+	END;
+REVOKE ALL ON FUNCTION azure_blob.file_lookup(pg_catalog.text) FROM PUBLIC;
+
+CREATE FUNCTION azure_blob.insert_file(blob_name pg_catalog.text, file_url pg_catalog.text, content_type pg_catalog.text,
+	size_bytes pg_catalog.int8, etag pg_catalog.text) RETURNS @extschema@.azure_files
+	LANGUAGE sql VOLATILE SECURITY INVOKER PARALLEL UNSAFE
+	BEGIN ATOMIC
+		INSERT INTO @extschema@.azure_files (blob_name, file_url, content_type, size_bytes, etag)
+		VALUES (insert_file.blob_name, insert_file.file_url, insert_file.content_type, insert_file.size_bytes,
+		        insert_file.etag)
+		RETURNING *;
+	END;
+REVOKE ALL ON FUNCTION azure_blob.insert_file(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.int8, pg_catalog.text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION azure_blob.queue_deletion() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

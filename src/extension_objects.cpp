@@ -12,10 +12,12 @@ extern "C" {
 #include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_proc.h"
 #include "commands/extension.h"
+#include "fmgr.h"
 #include "catalog/pg_index.h"
 #include "nodes/pg_list.h"
 #include "utils/fmgroids.h"
@@ -102,6 +104,24 @@ ExtensionFunction(const char *name, int nargs) {
 		ReleaseSysCache(tup);
 		return match;
 	});
+}
+
+bool
+CallExtensionFunction(const char *name, int nargs, const Datum *args, const bool *nulls, Datum *result, bool *isnull) {
+	const Oid fn = ExtensionFunction(name, nargs);
+	if (!OidIsValid(fn))
+		return false;
+	FmgrInfo flinfo;
+	fmgr_info(fn, &flinfo);
+	LOCAL_FCINFO(fcinfo, FUNC_MAX_ARGS);
+	InitFunctionCallInfoData(*fcinfo, &flinfo, nargs, DEFAULT_COLLATION_OID, nullptr, nullptr);
+	for (int i = 0; i < nargs; i++) {
+		fcinfo->args[i].value = args[i];
+		fcinfo->args[i].isnull = nulls[i];
+	}
+	*result = FunctionCallInvoke(fcinfo);
+	*isnull = fcinfo->isnull;
+	return true;
 }
 
 Oid

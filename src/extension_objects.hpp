@@ -34,6 +34,16 @@ Oid ExtensionRelation(const char *name);
 Oid ExtensionFunction(const char *name, int nargs);
 
 /*
+ * Calls the extension's member function name with nargs arguments, by OID,
+ * as the current user (so row-level security applies to the SQL inside);
+ * no name is resolved at run time, and SQL-standard bodies (BEGIN ATOMIC)
+ * were bound to OIDs when the extension created them.  Returns false if
+ * there is no such member (a database still on 1.0's SQL objects).
+ */
+bool CallExtensionFunction(const char *name, int nargs, const Datum *args, const bool *nulls, Datum *result,
+                           bool *isnull);
+
+/*
  * An index of heap on exactly column att with access method amoid (and
  * unique if asked): no expressions, no predicate, valid and ready.  Found
  * among the table's own indexes, so an index of the same name elsewhere is

@@ -19,6 +19,7 @@ extern "C" {
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "port.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/inval.h"
@@ -31,6 +32,7 @@ extern "C" {
 #include <string>
 
 #include "accounts.hpp"
+#include "extension_objects.hpp"
 #include "core/connection_string.hpp"
 #include "core/encoding.hpp"
 #include "core/names.hpp"
@@ -534,7 +536,31 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 			Found f {nullptr, nullptr, nullptr};
 			if (FindVisibleFile(blob_arg, &f.account, &f.container, &f.content_type) != Visibility::kUseSql)
 				return f;
-			/* Policies other than the extension's own: let SQL and RLS decide. */
+			/*
+			 * Policies other than the extension's own: let SQL and RLS decide,
+			 * through azure_blob.file_lookup(), called by OID (a plan that
+			 * names the table would be re-resolved by name after the schema's
+			 * owner renamed things).
+			 */
+			Datum args[1] = {PointerGetDatum(blob_arg)};
+			bool arg_nulls[1] = {false};
+			Datum row;
+			bool row_null;
+			if (CallExtensionFunction("file_lookup", 1, args, arg_nulls, &row, &row_null)) {
+				if (row_null)
+					return f;
+				Datum *elems;
+				bool *elem_nulls;
+				int n;
+				deconstruct_array(DatumGetArrayTypeP(row), TEXTOID, -1, false, TYPALIGN_INT, &elems, &elem_nulls, &n);
+				if (n == 3) {
+					f.account = elem_nulls[0] ? nullptr : TextDatumGetCString(elems[0]);
+					f.container = elem_nulls[1] ? nullptr : TextDatumGetCString(elems[1]);
+					f.content_type = elem_nulls[2] ? nullptr : TextDatumGetCString(elems[2]);
+				}
+				return f;
+			}
+			/* The database still has 1.0's SQL objects (until ALTER EXTENSION UPDATE): 1.0's lookup. */
 			if (SPI_connect() != SPI_OK_CONNECT)
 				elog(ERROR, "SPI_connect failed");
 			if (read_lookup_plan == nullptr || read_lookup_schema != schema) {

@@ -35,6 +35,7 @@ extern "C" {
 #include "core/rest.hpp"
 #include "core/upload.hpp"
 #include "deletion.hpp"
+#include "extension_objects.hpp"
 #include "functions.hpp"
 #include "guc.hpp"
 #include "http.hpp"
@@ -582,16 +583,31 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 			}
 		} clear_on_exit;
 		return PgCall([&] {
+			Datum args[5] = {PointerGetDatum(blob_arg), file_url_arg, v.content_type, Int64GetDatum(p.size), v.etag};
+			bool arg_nulls[5] = {false, file_url_null, v.content_type_server == nullptr, !has_size, v.etag_server == nullptr};
+			/*
+			 * azure_blob.insert_file(), called by OID, inserts as the caller
+			 * (trigger and row-level security apply) without resolving the
+			 * table's name at run time.
+			 */
+			Datum row;
+			bool row_null;
+			if (CallExtensionFunction("insert_file", 5, args, arg_nulls, &row, &row_null)) {
+				if (row_null)
+					elog(ERROR, "could not insert into azure_files");
+				return DatumGetHeapTupleHeader(row);
+			}
+			/* The database still has 1.0's SQL objects (until ALTER EXTENSION UPDATE): 1.0's INSERT. */
 			if (SPI_connect() != SPI_OK_CONNECT)
 				elog(ERROR, "SPI_connect failed");
 			char *sql = psprintf("INSERT INTO %s.azure_files (blob_name, file_url, content_type, size_bytes, etag) "
 			                     "VALUES ($1, $2, $3, $4, $5) RETURNING *",
 			                     quote_identifier(get_namespace_name(schema)));
 			Oid types[5] = {TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID};
-			Datum values[5] = {PointerGetDatum(blob_arg), file_url_arg, v.content_type, Int64GetDatum(p.size), v.etag};
-			char nulls[5] = {' ', file_url_null ? 'n' : ' ', v.content_type_server ? ' ' : 'n', has_size ? ' ' : 'n',
-			                 v.etag_server ? ' ' : 'n'};
-			int rc = SPI_execute_with_args(sql, 5, types, values, nulls, false, 1);
+			char nulls[5];
+			for (int i = 0; i < 5; i++)
+				nulls[i] = arg_nulls[i] ? 'n' : ' ';
+			int rc = SPI_execute_with_args(sql, 5, types, args, nulls, false, 1);
 			if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 				elog(ERROR, "could not insert into azure_files: %s", SPI_result_code_string(rc));
 			/* Copied into the caller's context, which SPI_finish leaves alone. */

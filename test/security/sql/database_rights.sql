@@ -14,6 +14,12 @@ CREATE DATABASE azb_sec_db2;
 -- Database 2: another team's account and files.
 \c azb_sec_db2
 CREATE EXTENSION azure_blob;
+-- Azurite-style loopback accounts (allow_http), and users that log in as
+-- themselves (require_user_id off), in this session and the later ones here.
+SET azure_blob.allow_http = on;
+SET azure_blob.require_user_id = off;
+SELECT format('ALTER DATABASE %I SET azure_blob.allow_http = on', current_database()) \gexec
+SELECT format('ALTER DATABASE %I SET azure_blob.require_user_id = off', current_database()) \gexec
 CREATE ROLE regress_sec_adm1 LOGIN;
 CREATE ROLE regress_sec_usr1 LOGIN;
 CREATE ROLE regress_sec_new LOGIN;
@@ -39,6 +45,12 @@ SELECT role, level FROM azure_grants;
 -- Database 1: the roles' own database.
 \c azb_sec_db1
 CREATE EXTENSION azure_blob;
+-- Azurite-style loopback accounts (allow_http), and users that log in as
+-- themselves (require_user_id off), in this session and the later ones here.
+SET azure_blob.allow_http = on;
+SET azure_blob.require_user_id = off;
+SELECT format('ALTER DATABASE %I SET azure_blob.allow_http = on', current_database()) \gexec
+SELECT format('ALTER DATABASE %I SET azure_blob.require_user_id = off', current_database()) \gexec
 CREATE FUNCTION public.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
 	EXECUTE sql;

@@ -20,6 +20,12 @@ CREATE DATABASE azb_sec_owner OWNER regress_sec_dbowner;
 -- The owner of the database owns schema public (through pg_database_owner).
 SELECT nspname, nspowner::regrole FROM pg_namespace WHERE nspname = 'public';
 CREATE EXTENSION azure_blob;
+-- Azurite-style loopback accounts (allow_http), and users that log in as
+-- themselves (require_user_id off), in this session and the later ones here.
+SET azure_blob.allow_http = on;
+SET azure_blob.require_user_id = off;
+SELECT format('ALTER DATABASE %I SET azure_blob.allow_http = on', current_database()) \gexec
+SELECT format('ALTER DATABASE %I SET azure_blob.require_user_id = off', current_database()) \gexec
 GRANT azure_blob_admin TO regress_sec_admin;
 SELECT extname, extnamespace::regnamespace, extversion FROM pg_extension WHERE extname = 'azure_blob';
 

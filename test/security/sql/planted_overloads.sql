@@ -11,6 +11,12 @@ RESET client_min_messages;
 CREATE DATABASE azb_sec_overloads;
 \c azb_sec_overloads
 CREATE EXTENSION azure_blob;
+-- Azurite-style loopback accounts (allow_http), and users that log in as
+-- themselves (require_user_id off), in this session and the later ones here.
+SET azure_blob.allow_http = on;
+SET azure_blob.require_user_id = off;
+SELECT format('ALTER DATABASE %I SET azure_blob.allow_http = on', current_database()) \gexec
+SELECT format('ALTER DATABASE %I SET azure_blob.require_user_id = off', current_database()) \gexec
 CREATE ROLE regress_sec_creator LOGIN;
 CREATE ROLE regress_sec_alice LOGIN;
 CREATE ROLE regress_sec_bob LOGIN;
