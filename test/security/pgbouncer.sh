@@ -54,6 +54,7 @@ azb_on_exit "psql -X -q -d postgres -c 'DROP ROLE IF EXISTS $APP, $FRESH, $LEAKY
 azb_on_exit "psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS $DB WITH (FORCE)' >/dev/null 2>&1"
 
 if out="$(sql_admin "CREATE EXTENSION azure_blob;
+	SET azure_blob.allow_http = on;
 	SELECT azure_account_add('default', 'UseDevelopmentStorage=true', 'uploads');
 	CREATE ROLE $APP LOGIN PASSWORD '$ROLE_PASSWORD';
 	CREATE ROLE $FRESH LOGIN PASSWORD '$ROLE_PASSWORD';
