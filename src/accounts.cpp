@@ -240,10 +240,10 @@ struct WipeString {
 	}
 };
 
-/* The master key for unsealing during one reload: read at most once, its failure kept. */
+/* The master keys for unsealing during one reload: each read at most once, its failure kept. */
 class MasterKeyOnce {
 public:
-	/* The key, or nullptr if it cannot be had (then error() says why). */
+	/* The current key, or nullptr if it cannot be had (then error() says why). */
 	const std::string *
 	Get() {
 		if (!tried_) {
@@ -260,11 +260,28 @@ public:
 	error() const {
 		return error_;
 	}
+	/* The key of azure_blob.previous_master_key_file; nullptr if unset or unusable (previous_error() says). */
+	const std::string *
+	Previous() {
+		if (!tried_previous_) {
+			tried_previous_ = true;
+			try {
+				previous_ = PreviousMasterKey();
+			} catch (const Error &e) {
+				previous_error_ = std::make_shared<const Error>(e);
+			}
+		}
+		return previous_;
+	}
+	const std::shared_ptr<const Error> &
+	previous_error() const {
+		return previous_error_;
+	}
 
 private:
-	bool tried_ = false;
-	const std::string *key_ = nullptr;
-	std::shared_ptr<const Error> error_;
+	bool tried_ = false, tried_previous_ = false;
+	const std::string *key_ = nullptr, *previous_ = nullptr;
+	std::shared_ptr<const Error> error_, previous_error_;
 };
 
 /* What a value is called in errors, and how to store it anew. */
@@ -310,6 +327,16 @@ ClearValue(std::string_view stored, const std::string &aad, MasterKeyOnce &maste
 		return {};
 	}
 	core::UnsealFailure why = core::TryUnseal(*key, aad, stored, clear);
+	if (why == core::UnsealFailure::kOtherKey) {
+		/* Sealed before a rotation, and not yet sealed again by azure_blob.seal_secrets()? */
+		const std::string *previous = master.Previous();
+		if (master.previous_error()) {
+			broken = Broken {master.previous_error(), true};
+			return {};
+		}
+		if (previous != nullptr && core::SealedKeyId(stored) == core::MasterKeyId(*previous))
+			why = core::TryUnseal(*previous, aad, stored, clear);
+	}
 	if (why != core::UnsealFailure::kNone) {
 		auto [detail, hint] = UnsealProblem(why, stored, *key, kind);
 		broken = Broken {std::make_shared<const Error>(sqlstate::kObjectNotInPrerequisiteState, message, detail, hint),
@@ -561,6 +588,31 @@ SealSecrets() {
 		throw Error(sqlstate::kInsufficientPrivilege, "permission denied to seal the secrets of extension \"azure_blob\"",
 		            {}, "Only the extension's owner or a superuser may run azure_blob.seal_secrets().");
 	const std::string &master_key = MasterKey();
+	const std::string current_id = core::MasterKeyId(master_key);
+	const std::string *previous = PreviousMasterKey(); /* throws if set but unusable: say so, do not skip */
+	int left_alone = 0;
+	/*
+	 * Sets out to what should be stored instead of stored: clear values
+	 * sealed, values sealed under the previous master key sealed again under
+	 * the current one.  False if stored stays (already under the current key,
+	 * or sealed under a key we do not have: counted in left_alone).
+	 */
+	auto sealed_anew = [&](std::string_view stored, const std::string &aad, std::string &out) {
+		if (!core::IsSealed(stored)) {
+			out = core::Seal(master_key, aad, stored);
+			return true;
+		}
+		if (core::SealedKeyId(stored) == current_id)
+			return false;
+		std::string clear;
+		WipeString wipe_clear {clear};
+		if (previous != nullptr && core::TryUnseal(*previous, aad, stored, clear) == core::UnsealFailure::kNone) {
+			out = core::Seal(master_key, aad, clear);
+			return true;
+		}
+		left_alone++;
+		return false;
+	};
 	/* No writer may slip a clear row in between our scan and our updates. */
 	PgCall([&] {
 		ExecuteAsOwner(owner, "LOCK TABLE azure_blob.accounts, azure_blob.upload_secret IN SHARE ROW EXCLUSIVE MODE", 0,
@@ -571,9 +623,9 @@ SealSecrets() {
 	int sealed_count = 0;
 	for (int i = 0; i < raw.count; i++) {
 		const RawAccount &r = raw.rows[i];
-		if (core::IsSealed(r.account_key))
+		std::string sealed;
+		if (!sealed_anew(r.account_key, core::AccountKeyAad(r.alias), sealed))
 			continue;
-		const std::string sealed = core::Seal(master_key, core::AccountKeyAad(r.alias), r.account_key);
 		const char *a = r.alias, *k = sealed.c_str();
 		PgCall([&] {
 			Oid types[2] = {TEXTOID, TEXTOID};
@@ -584,13 +636,14 @@ SealSecrets() {
 		});
 		sealed_count++;
 	}
-	if (raw.secret != nullptr && !core::IsSealed(std::string_view(raw.secret, raw.secret_len))) {
+	std::string sealed_secret;
+	if (raw.secret != nullptr &&
+	    sealed_anew(std::string_view(raw.secret, raw.secret_len), core::UploadSecretAad(), sealed_secret)) {
 		/*
 		 * Every row gets the sealing of the first one, the row Reload reads,
 		 * so the secret in use (and the upload names it issued) is kept.
 		 */
-		const std::string sealed =
-		    core::Seal(master_key, core::UploadSecretAad(), std::string_view(raw.secret, raw.secret_len));
+		const std::string &sealed = sealed_secret;
 		const char *k = sealed.data();
 		const size_t len = sealed.size();
 		PgCall([&] {
@@ -602,6 +655,20 @@ SealSecrets() {
 			ExecuteAsOwner(owner, "UPDATE azure_blob.upload_secret SET secret = $1", 1, types, values, nullptr);
 		});
 		sealed_count++;
+	}
+	if (left_alone > 0) {
+		const std::string path = MasterKeyPath();
+		const char *p = path.c_str();
+		PgCall([&] {
+			ereport(WARNING,
+			        (errmsg_plural("%d sealed secret was left as it is", "%d sealed secrets were left as they are",
+			                       left_alone, left_alone),
+			         errdetail_plural("It was sealed with neither the master key in \"%s\" nor the previous master key.",
+			                          "They were sealed with neither the master key in \"%s\" nor the previous master key.",
+			                          left_alone, p),
+			         errhint("Set azure_blob.previous_master_key_file to the key file that sealed them, and run "
+			                 "azure_blob.seal_secrets() again.")));
+		});
 	}
 	return sealed_count;
 }

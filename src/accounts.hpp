@@ -71,8 +71,11 @@ void AddAccount(const std::string &alias, const core::StorageAccount &acct, cons
 
 /*
  * Seals, as the extension owner, every account key and the upload-name
- * secret still stored in clear (rows from 1.0 or a superuser's INSERT);
- * returns how many values it sealed.  Owner or superuser only (42501).
+ * secret still stored in clear (rows from 1.0 or a superuser's INSERT), and
+ * seals again under the current master key those sealed under
+ * azure_blob.previous_master_key_file (rotation); returns how many values
+ * it wrote.  Values sealed under a key it does not have are left, with a
+ * WARNING.  Owner or superuser only (42501).
  */
 int SealSecrets();
 

@@ -33,6 +33,7 @@ int guc_request_timeout_ms = 30000;
 int guc_max_retries = 3;
 int guc_max_response_size = 256 * 1024 * 1024;
 char *guc_master_key_file = nullptr;
+char *guc_previous_master_key_file = nullptr;
 
 namespace {
 
@@ -54,7 +55,7 @@ CheckSasVersion(char **newval, void **, GucSource) {
 	return true;
 }
 
-/* An absolute path, or empty for the default; a relative one would depend on the backend's directory. */
+/* An absolute path, or empty; a relative one would depend on the backend's directory. */
 bool
 CheckMasterKeyFile(char **newval, void **, GucSource) {
 	if (*newval == nullptr || (*newval)[0] == '\0' || is_absolute_path(*newval))
@@ -109,6 +110,12 @@ DefineGucs() {
 	                           gettext_noop("Empty means azure_blob_master.key in the directory of config_file. Keep "
 	                                        "it outside the data directory, so base backups do not carry it."),
 	                           &guc_master_key_file, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, CheckMasterKeyFile,
+	                           AssignMasterKeyFile, nullptr);
+	DefineCustomStringVariable("azure_blob.previous_master_key_file",
+	                           gettext_noop("File holding the master key in use before a rotation."),
+	                           gettext_noop("Values sealed with it still unseal, and azure_blob.seal_secrets() seals "
+	                                        "them again with the current key. Empty means none."),
+	                           &guc_previous_master_key_file, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, CheckMasterKeyFile,
 	                           AssignMasterKeyFile, nullptr);
 	MarkGUCPrefixReserved("azure_blob");
 }

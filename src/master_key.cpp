@@ -51,7 +51,8 @@ struct LoadedKey {
 };
 
 /* Allocated once and never freed (no destructor runs in exit()). */
-LoadedKey *loaded = nullptr;
+LoadedKey *loaded = nullptr;          /* azure_blob.master_key_file */
+LoadedKey *loaded_previous = nullptr; /* azure_blob.previous_master_key_file */
 
 /* The SQLSTATE PostgreSQL gives a failed file access with this errno (errcode_for_file_access). */
 const char *
@@ -179,6 +180,17 @@ ReadKeyFile(const std::string &path, std::string &key) {
 	return true;
 }
 
+/* Keeps key (read from path) in slot, wiping what the slot held. */
+const std::string &
+Keep(LoadedKey *&slot, std::string path, std::string &key) {
+	if (slot == nullptr)
+		slot = new LoadedKey();
+	explicit_bzero(slot->key.data(), slot->key.size());
+	slot->path = std::move(path);
+	slot->key.swap(key);
+	return slot->key;
+}
+
 } // namespace
 
 std::string
@@ -213,12 +225,21 @@ MasterKey() {
 			            "set azure_blob.master_key_file to its path.");
 		CreateKeyFile(path);
 	}
-	if (loaded == nullptr)
-		loaded = new LoadedKey();
-	explicit_bzero(loaded->key.data(), loaded->key.size());
-	loaded->path = std::move(path);
-	loaded->key.swap(key);
-	return loaded->key;
+	return Keep(loaded, std::move(path), key);
+}
+
+const std::string *
+PreviousMasterKey() {
+	if (guc_previous_master_key_file == nullptr || guc_previous_master_key_file[0] == '\0')
+		return nullptr;
+	std::string path(guc_previous_master_key_file);
+	if (loaded_previous != nullptr && loaded_previous->path == path)
+		return &loaded_previous->key;
+	std::string key;
+	if (!ReadKeyFile(path, key))
+		throw Error(sqlstate::kUndefinedFile, "previous master key file \"" + path + "\" does not exist", {},
+		            "Set azure_blob.previous_master_key_file to the key file that sealed the values, or empty it.");
+	return &Keep(loaded_previous, std::move(path), key);
 }
 
 } // namespace azure_blob

@@ -29,7 +29,15 @@ std::string MasterKeyPath();
  */
 const std::string &MasterKey();
 
-/* Bumped whenever azure_blob.master_key_file changes (GUC assign hook); the account cache compares it. */
+/*
+ * The key of azure_blob.previous_master_key_file, or nullptr if that is
+ * empty: what values sealed before a rotation unseal with until
+ * azure_blob.seal_secrets() has sealed them again.  Never created; a
+ * missing or unsafe file throws as MasterKey() does.
+ */
+const std::string *PreviousMasterKey();
+
+/* Bumped whenever azure_blob.master_key_file or previous_master_key_file changes (GUC assign hook); the account cache compares it. */
 extern unsigned master_key_generation;
 
 } // namespace azure_blob
