@@ -666,7 +666,7 @@ SealSecrets() {
 			         errdetail_plural("It was sealed with neither the master key in \"%s\" nor the previous master key.",
 			                          "They were sealed with neither the master key in \"%s\" nor the previous master key.",
 			                          left_alone, p),
-			         errhint("Set azure_blob.previous_master_key_file to the key file that sealed them, and run "
+			         errhint("Set azure_blob.previous_master_key_file to the older key file, and run "
 			                 "azure_blob.seal_secrets() again.")));
 		});
 	}
