@@ -109,16 +109,23 @@ SELECT user_id FROM azure_save_metadata(:'name_before');
 SELECT blob_name AS name_after FROM azure_generate_upload_sas('after.txt', 'text/plain') \gset
 SELECT user_id FROM azure_save_metadata(:'name_after');
 ROLLBACK;
--- A damaged upload secret breaks upload names, not signing.  (Only a change
--- to azure_blob.accounts fires the cache invalidation: touch it too.)
+-- A damaged upload secret breaks upload names, not signing.  The caches
+-- follow changes of azure_blob.upload_secret once a trigger like the one on
+-- azure_blob.accounts sends the invalidation (made here until the upgrade
+-- script has it).
+CREATE TRIGGER test_upload_secret_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON azure_blob.upload_secret
+	FOR EACH STATEMENT EXECUTE FUNCTION azure_blob.accounts_changed();
 BEGIN;
 UPDATE azure_blob.upload_secret SET secret = convert_to('sealed:v1:0123abcd:AAAA', 'UTF8');
-UPDATE azure_blob.accounts SET alias = alias WHERE false;
 SET ROLE regress_azure_alice;
 SELECT stable(try_detail($$SELECT * FROM azure_generate_upload_sas('x.txt', 'text/plain')$$));
 RESET ROLE;
 SELECT azure_blob_sas_url('k.txt', 'r', '2030-01-01 00:00:00+00', account => 'seq') LIKE '%sig=mdr5V6p5%' AS signs;
 ROLLBACK;
+SET ROLE regress_azure_alice;
+SELECT count(*) AS upload_names_work_again FROM azure_generate_upload_sas('x.txt', 'text/plain');
+RESET ROLE;
+DROP TRIGGER test_upload_secret_changed ON azure_blob.upload_secret;
 
 SELECT azure_account_remove('dev'), azure_account_remove('seq'), azure_account_remove('legacy');
 DROP FUNCTION public.stable(text);

@@ -73,6 +73,7 @@ struct Cache {
 	bool valid = false;
 	unsigned master_key_generation = 0; /* of the azure_blob.master_key_file setting the cache was built with */
 	Oid relid = InvalidOid;
+	Oid secret_relid = InvalidOid; /* azure_blob.upload_secret: watched too, for a trigger that 1.1 may add */
 	Oid owner = InvalidOid;
 	Oid ext_schema = InvalidOid;
 	/* Shared with callers: a reload replaces the map, never an Account a caller still holds. */
@@ -91,7 +92,8 @@ Cache *cache = nullptr;
 /* Relcache callback: Postgres calls it, so it only flips flags and cannot throw. */
 void
 AccountsInvalidated(Datum, Oid relid) {
-	if (cache != nullptr && cache->valid && (relid == InvalidOid || relid == cache->relid)) {
+	if (cache != nullptr && cache->valid &&
+	    (relid == InvalidOid || relid == cache->relid || relid == cache->secret_relid)) {
 		cache->valid = false;
 	}
 }
@@ -121,6 +123,7 @@ struct RawAccount {
 
 struct RawAccounts {
 	Oid relid;
+	Oid secret_relid;
 	Oid owner;
 	Oid ext_schema;
 	int count;
@@ -190,6 +193,7 @@ ScanAccounts() {
 	Oid secret_relid = get_relname_relid("upload_secret", nsp);
 	if (!OidIsValid(secret_relid))
 		elog(ERROR, "azure_blob.upload_secret is missing");
+	out.secret_relid = secret_relid;
 	Relation srel = table_open(secret_relid, AccessShareLock);
 	SysScanDesc sscan = systable_beginscan(srel, InvalidOid, false, snap, 0, nullptr);
 	if (HeapTupleIsValid(tup = systable_getnext(sscan))) {
@@ -411,6 +415,7 @@ Reload() {
 	cache->upload_broken = std::move(upload_broken);
 	cache->master_key_generation = master_key_generation;
 	cache->relid = raw.relid;
+	cache->secret_relid = raw.secret_relid;
 	cache->owner = raw.owner;
 	cache->ext_schema = raw.ext_schema;
 	cache->valid = true;
