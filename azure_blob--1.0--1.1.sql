@@ -69,6 +69,38 @@ CREATE OR REPLACE VIEW @extschema@.azure_accounts AS
 	 WHERE azure_blob.has_admin_right();
 
 --
+-- Keys at rest (docs/keys-at-rest.md): account keys and the upload-name
+-- secret are sealed (AES-256-GCM) under a master key file outside SQL
+-- (azure_blob.master_key_file), so a dump, a base backup or a role that
+-- reads every table gets no usable key.  seal_secrets() seals what 1.0
+-- stored in clear, and re-seals values of a previous master key.
+--
+CREATE FUNCTION azure_blob.seal_secrets() RETURNS integer
+	AS 'MODULE_PATHNAME', 'azure_blob_seal_secrets' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+REVOKE ALL ON FUNCTION azure_blob.seal_secrets() FROM PUBLIC;
+COMMENT ON FUNCTION azure_blob.seal_secrets() IS 'Seals account keys and the upload-name secret still stored in clear, and re-seals those sealed under azure_blob.previous_master_key_file; returns how many values it wrote';
+
+-- The upload secret is dumped (sealed) so that names issued before a restore
+-- still register after it.  A restore inserts the dumped row after CREATE
+-- EXTENSION made a fresh one: the table holds one secret, the last inserted.
+CREATE FUNCTION azure_blob.upload_secret_replace() RETURNS trigger
+	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	DELETE FROM azure_blob.upload_secret;
+	RETURN NEW;
+END
+$$;
+REVOKE ALL ON FUNCTION azure_blob.upload_secret_replace() FROM PUBLIC;
+CREATE TRIGGER upload_secret_replace BEFORE INSERT ON azure_blob.upload_secret
+	FOR EACH ROW EXECUTE FUNCTION azure_blob.upload_secret_replace();
+-- Every backend reloads a changed secret, as for the accounts.
+CREATE TRIGGER upload_secret_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON azure_blob.upload_secret
+	FOR EACH STATEMENT EXECUTE FUNCTION azure_blob.accounts_changed();
+SELECT pg_catalog.pg_extension_config_dump('azure_blob.upload_secret', '');
+
+SELECT azure_blob.seal_secrets();
+
+--
 -- Metadata is honest (README, "Security model"): users choose neither id
 -- nor upload_timestamp, set size_bytes, content_type and etag only through
 -- azure_save_metadata (the trigger checks), and change nothing afterwards.

@@ -169,6 +169,8 @@ INSERT INTO priv_policy VALUES
   ('function', 'azure_blob.blob_list(text,text,text)', 'X', '-', '-', '-', '-'),
   ('function', 'azure_blob.deletion_check(text,text,text)', 'X', '-', '-', '-', '-'),
   ('function', 'azure_blob.file_rows()', 'X', '-', '-', '-', '-'),
+  ('function', 'azure_blob.seal_secrets()', 'X', '-', '-', '-', '-'),
+  ('function', 'azure_blob.upload_secret_replace()', 'X', '-', '-', '-', '-'),
   ('function', 'azure_blob.file_lookup(text)', 'X', '-', '-', '-', '-'),
   ('function', 'azure_blob.insert_file(text,text,text,bigint,text)', 'X', '-', '-', '-', '-'),
   ('function', 'azure_blob.has_admin_right()', 'X', 'X', 'X', 'X', '-'),
@@ -238,6 +240,8 @@ INSERT INTO priv_calls VALUES
   ('azure_blob.blob_list(text,text,text)', $$SELECT count(*) FROM azure_blob.blob_list('', 'uploads', 'dead')$$),
   ('azure_blob.deletion_check(text,text,text)', $$SELECT azure_blob.deletion_check('dead', 'uploads', 'a.txt')$$),
   ('azure_blob.file_rows()', $$SELECT count(*) FROM azure_blob.file_rows()$$),
+  ('azure_blob.seal_secrets()', $$SELECT azure_blob.seal_secrets()$$),
+  ('azure_blob.upload_secret_replace()', $$SELECT azure_blob.upload_secret_replace()$$),
   ('azure_blob.file_lookup(text)', $$SELECT azure_blob.file_lookup('priv/alice.txt')$$),
   ('azure_blob.insert_file(text,text,text,bigint,text)', $$SELECT azure_blob.insert_file('priv/owner-insert.txt', NULL, NULL, NULL, NULL)$$),
   ('azure_blob.has_admin_right()', $$SELECT azure_blob.has_admin_right()$$),
@@ -399,7 +403,9 @@ INSERT INTO priv_routes (route, sql) VALUES
   ('EXPLAIN ANALYZE VERBOSE blob SAS', $$EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT azure_blob_sas_url('a.txt', 'r', '2030-01-01 00:00:00+00', account => 'secret') FROM generate_series(1, 3)$$),
   ('EXPLAIN VERBOSE upload SAS', $$EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM azure_generate_upload_sas('p.txt', 'text/plain')$$),
   ('EXPLAIN VERBOSE read SAS', $$EXPLAIN (VERBOSE, COSTS OFF) SELECT azure_generate_read_sas(blob_name) FROM azure_files$$),
-  ('current_setting of every azure_blob.*', $$SELECT string_agg(name || '=' || setting, ',') FROM pg_settings WHERE name LIKE 'azure_blob.%'$$);
+  ('current_setting of every azure_blob.*', $$SELECT string_agg(name || '=' || setting, ',') FROM pg_settings WHERE name LIKE 'azure_blob.%'$$),
+  -- Positive control: a statement that returns the key itself.
+  ('control: the key as a literal', format('SELECT %L::text', :'k'));
 INSERT INTO azure_files (blob_name, account, container, user_id) VALUES ('priv/secret.txt', 'secret', 'vault', 'regress_azure_alice');
 -- EXPLAIN returns many rows: priv_eval takes the first; collect them all instead.
 CREATE FUNCTION public.priv_explain(sql text) RETURNS text LANGUAGE plpgsql AS $$
@@ -417,8 +423,10 @@ CREATE TABLE priv_route_results AS
 SELECT p.ord, p.route, r.ord AS role_ord, r.label, public.priv_eval(r.rolname, p.sql) AS result
   FROM priv_routes p CROSS JOIN priv_roles r;
 -- For each route and role: outcome, and whether the key is in it (result,
--- message, detail, hint, context).  Only the owner may see KEY LEAKED (table,
--- pg_stats, pg_statistic): that proves the check would see a key.
+-- message, detail, hint, context).  Keys are sealed at rest, so not even the
+-- owner finds one in the table or its statistics; the control route, which
+-- returns the key itself, shows KEY LEAKED for every role: that proves the
+-- check would see a key.
 SELECT route, label,
        CASE WHEN result LIKE 'ok: %' THEN 'ok' ELSE public.priv_code(split_part(result, ' | ', 1)) END AS outcome,
        public.priv_leak(result, :'k', :'h') AS key,

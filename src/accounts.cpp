@@ -10,6 +10,13 @@
  * SECURITY DEFINER function would, but without a key ever passing through
  * a SQL-visible value.
  *
+ * Keys are sealed at rest (AES-256-GCM under the master key of
+ * src/master_key.cpp, format in src/core/seal.hpp): a copy of the table, a
+ * dump or a base backup alone gives no key.  Rows without the "sealed:"
+ * prefix (written by 1.0, or by a superuser's INSERT) are read as the clear
+ * Base64 key until azure_blob.seal_secrets() seals them.  A row that cannot
+ * be unsealed breaks only its own alias: the others keep signing.
+ *
  * The cache maps alias -> Account with the HMAC key state already set up,
  * so a signature costs no catalog access.  A statement trigger on the table
  * sends a relcache invalidation for it at commit (Citus uses the same trick
@@ -42,10 +49,14 @@ extern "C" {
 
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <unordered_map>
+#include <utility>
 
 #include "core/names.hpp"
+#include "core/seal.hpp"
 #include "guc.hpp"
+#include "master_key.hpp"
 #include "pg_boundary.hpp"
 #include "rights.hpp"
 
@@ -53,14 +64,24 @@ namespace azure_blob {
 
 namespace {
 
+/* Why an alias (or the upload secret) is unusable, and whether the master key file was the cause. */
+struct Broken {
+	std::shared_ptr<const Error> error;
+	bool master_key_missing = false; /* retried on use: the file may have been put in place since */
+};
+
 struct Cache {
 	bool valid = false;
+	unsigned master_key_generation = 0; /* of the azure_blob.master_key_file setting the cache was built with */
 	Oid relid = InvalidOid;
+	Oid secret_relid = InvalidOid; /* azure_blob.upload_secret: watched too, for a trigger that 1.1 may add */
 	Oid owner = InvalidOid;
 	Oid ext_schema = InvalidOid;
 	/* Shared with callers: a reload replaces the map, never an Account a caller still holds. */
 	std::unordered_map<std::string, AccountRef> accounts;
-	std::shared_ptr<const core::HmacSha256> upload_key; /* MAC key of issued upload names */
+	std::unordered_map<std::string, Broken> broken; /* rows whose key cannot be used */
+	std::shared_ptr<const core::HmacSha256> upload_key; /* MAC key of issued upload names; null if broken */
+	Broken upload_broken;
 };
 
 /*
@@ -72,7 +93,8 @@ Cache *cache = nullptr;
 /* Relcache callback: Postgres calls it, so it only flips flags and cannot throw. */
 void
 AccountsInvalidated(Datum, Oid relid) {
-	if (cache != nullptr && cache->valid && (relid == InvalidOid || relid == cache->relid)) {
+	if (cache != nullptr && cache->valid &&
+	    (relid == InvalidOid || relid == cache->relid || relid == cache->secret_relid)) {
 		cache->valid = false;
 	}
 }
@@ -102,6 +124,7 @@ struct RawAccount {
 
 struct RawAccounts {
 	Oid relid;
+	Oid secret_relid;
 	Oid owner;
 	Oid ext_schema;
 	int count;
@@ -171,6 +194,7 @@ ScanAccounts() {
 	Oid secret_relid = get_relname_relid("upload_secret", nsp);
 	if (!OidIsValid(secret_relid))
 		elog(ERROR, "azure_blob.upload_secret is missing");
+	out.secret_relid = secret_relid;
 	Relation srel = table_open(secret_relid, AccessShareLock);
 	SysScanDesc sscan = systable_beginscan(srel, InvalidOid, false, snap, 0, nullptr);
 	if (HeapTupleIsValid(tup = systable_getnext(sscan))) {
@@ -186,9 +210,7 @@ ScanAccounts() {
 	systable_endscan(sscan);
 	table_close(srel, AccessShareLock);
 	UnregisterSnapshot(snap);
-	if (out.secret == nullptr || out.secret_len < 16)
-		elog(ERROR, "azure_blob.upload_secret holds no usable secret");
-	return out;
+	return out; /* a missing or short secret breaks upload names only (Reload) */
 }
 
 /* Whether the account's name and default container pass the naming rules (the signers then skip those checks). */
@@ -204,32 +226,197 @@ NamesValid(const Account &acct) {
 	}
 }
 
-/* Fills the cache from the table. The palloc'd key copies are wiped before returning or throwing. */
+/* Wipes the palloc'd key and secret copies of a scan on scope exit. */
+struct WipeRaw {
+	RawAccounts &r;
+	~WipeRaw() {
+		for (int i = 0; i < r.count; i++)
+			explicit_bzero(r.rows[i].account_key, strlen(r.rows[i].account_key));
+		if (r.secret != nullptr)
+			explicit_bzero(r.secret, r.secret_len);
+	}
+};
+
+/* Wipes a std::string on scope exit. */
+struct WipeString {
+	std::string &s;
+	~WipeString() {
+		explicit_bzero(s.data(), s.size());
+	}
+};
+
+/* The master keys for unsealing during one reload: each read at most once, its failure kept. */
+class MasterKeyOnce {
+public:
+	/* The current key, or nullptr if it cannot be had (then error() says why). */
+	const std::string *
+	Get() {
+		if (!tried_) {
+			tried_ = true;
+			try {
+				key_ = &MasterKey();
+			} catch (const Error &e) {
+				error_ = std::make_shared<const Error>(e);
+			}
+		}
+		return key_;
+	}
+	const std::shared_ptr<const Error> &
+	error() const {
+		return error_;
+	}
+	/* The key of azure_blob.previous_master_key_file; nullptr if unset or unusable (previous_error() says). */
+	const std::string *
+	Previous() {
+		if (!tried_previous_) {
+			tried_previous_ = true;
+			try {
+				previous_ = PreviousMasterKey();
+			} catch (const Error &e) {
+				previous_error_ = std::make_shared<const Error>(e);
+			}
+		}
+		return previous_;
+	}
+	const std::shared_ptr<const Error> &
+	previous_error() const {
+		return previous_error_;
+	}
+
+private:
+	bool tried_ = false, tried_previous_ = false;
+	const std::string *key_ = nullptr, *previous_ = nullptr;
+	std::shared_ptr<const Error> error_, previous_error_;
+};
+
+/* What a value is called in errors, and how to store it anew. */
+struct SecretKind {
+	const char *what; /* "Its key": subject of the detail sentence */
+	const char *redo; /* "remove the account and add it again": end of the hint */
+};
+constexpr SecretKind kAccountKeyKind {"Its key", "remove the account and add it again"};
+constexpr SecretKind kUploadSecretKind {
+    "It", "replace it with 32 new random bytes and run azure_blob.seal_secrets() (upload names issued but not yet "
+          "registered are then refused)"};
+
+/*
+ * Why a sealed value did not unseal, as the detail and hint of an error.
+ * Names the key file and key ids, never the value.
+ */
+std::pair<std::string, std::string>
+UnsealProblem(core::UnsealFailure why, std::string_view sealed, const std::string &master_key, const SecretKind &kind) {
+	std::string path = MasterKeyPath();
+	if (why == core::UnsealFailure::kOtherKey)
+		return {std::string(kind.what) + " was sealed with master key " + core::SealedKeyId(sealed) +
+		            ", but the master key in \"" + path + "\" is " + core::MasterKeyId(master_key) + ".",
+		        std::string("Set azure_blob.master_key_file to the file that sealed it, or ") + kind.redo + "."};
+	return {std::string(kind.what) + " cannot be unsealed with the master key in \"" + path + "\".",
+	        std::string(why == core::UnsealFailure::kMalformed ? "The stored value is damaged"
+	                                                           : "The stored value was altered, or copied from another row") +
+	            "; " + kind.redo + "."};
+}
+
+/*
+ * The clear value of a stored secret: stored itself if it has no "sealed:"
+ * prefix (written before 1.1), else its unsealing into clear.  Returns
+ * an empty view and sets broken if it cannot be had.
+ */
+std::string_view
+ClearValue(std::string_view stored, const std::string &aad, MasterKeyOnce &master, std::string &clear,
+           const std::string &message, const SecretKind &kind, Broken &broken) {
+	if (!core::IsSealed(stored))
+		return stored;
+	const std::string *key = master.Get();
+	if (key == nullptr) {
+		broken = Broken {master.error(), true};
+		return {};
+	}
+	core::UnsealFailure why = core::TryUnseal(*key, aad, stored, clear);
+	if (why == core::UnsealFailure::kOtherKey) {
+		/* Sealed before a rotation, and not yet sealed again by azure_blob.seal_secrets()? */
+		const std::string *previous = master.Previous();
+		if (master.previous_error()) {
+			broken = Broken {master.previous_error(), true};
+			return {};
+		}
+		if (previous != nullptr && core::SealedKeyId(stored) == core::MasterKeyId(*previous))
+			why = core::TryUnseal(*previous, aad, stored, clear);
+	}
+	if (why != core::UnsealFailure::kNone) {
+		auto [detail, hint] = UnsealProblem(why, stored, *key, kind);
+		broken = Broken {std::make_shared<const Error>(sqlstate::kObjectNotInPrerequisiteState, message, detail, hint),
+		                 false};
+		return {};
+	}
+	return clear;
+}
+
+/* Fills the cache from the table. Every clear copy of a key is wiped before returning or throwing. */
 void
 Reload() {
 	RawAccounts raw = PgCall([] { return ScanAccounts(); });
-	struct Wipe {
-		RawAccounts &r;
-		~Wipe() {
-			for (int i = 0; i < r.count; i++)
-				explicit_bzero(r.rows[i].account_key, strlen(r.rows[i].account_key));
-			explicit_bzero(r.secret, r.secret_len);
-		}
-	} wipe {raw};
+	WipeRaw wipe {raw};
+	MasterKeyOnce master;
 	std::unordered_map<std::string, AccountRef> loaded;
+	std::unordered_map<std::string, Broken> broken;
 	for (int i = 0; i < raw.count; i++) {
 		const RawAccount &r = raw.rows[i];
+		const std::string message = "storage account \"" + ShownText(r.alias, 63) + "\" cannot be used";
+		std::string clear;
+		WipeString wipe_clear {clear};
+		Broken why;
+		std::string_view key_b64 =
+		    ClearValue(r.account_key, core::AccountKeyAad(r.alias), master, clear, message, kAccountKeyKind, why);
+		if (why.error) {
+			broken.emplace(r.alias, std::move(why));
+			continue;
+		}
+		std::optional<core::HmacSha256> signer;
+		try {
+			signer.emplace(core::HmacSha256::FromBase64(key_b64));
+		} catch (const Error &) {
+			/* A clear row written behind azure_account_add's back, or a sealed one that held garbage. */
+			broken.emplace(r.alias, Broken {std::make_shared<const Error>(sqlstate::kObjectNotInPrerequisiteState,
+			                                                              message, "Its key is not valid Base64.",
+			                                                              "Remove the account and add it again."),
+			                                false});
+			continue;
+		}
 		bool https = strncmp(r.blob_endpoint, "https://", 8) == 0;
 		auto acct = std::make_shared<Account>(Account {r.alias, r.account_name, r.blob_endpoint,
 		                                               r.default_container ? r.default_container : "", https,
-		                                               core::HmacSha256::FromBase64(r.account_key)});
+		                                               std::move(*signer)});
 		acct->names_valid = NamesValid(*acct);
 		loaded.emplace(acct->alias, std::move(acct));
 	}
+
+	/* The upload-name secret: sealed text (as bytes of the bytea) or, before 1.1, the raw random bytes. */
+	std::shared_ptr<const core::HmacSha256> upload_key;
+	Broken upload_broken;
+	const std::string upload_message = "the secret behind upload names cannot be used";
+	if (raw.secret == nullptr) {
+		upload_broken.error = std::make_shared<const Error>(sqlstate::kObjectNotInPrerequisiteState, upload_message,
+		                                                    "azure_blob.upload_secret has no row.");
+	} else {
+		std::string clear;
+		WipeString wipe_clear {clear};
+		std::string_view secret = ClearValue(std::string_view(raw.secret, raw.secret_len), core::UploadSecretAad(),
+		                                     master, clear, upload_message, kUploadSecretKind, upload_broken);
+		if (!upload_broken.error && secret.size() < 16)
+			upload_broken.error = std::make_shared<const Error>(sqlstate::kObjectNotInPrerequisiteState, upload_message,
+			                                                    "It is shorter than 16 bytes.");
+		if (!upload_broken.error)
+			upload_key = std::make_shared<const core::HmacSha256>(secret);
+	}
+
 	/* Swapped in whole: accounts that callers still hold stay alive through their AccountRef. */
 	cache->accounts.swap(loaded);
-	cache->upload_key = std::make_shared<const core::HmacSha256>(std::string_view(raw.secret, raw.secret_len));
+	cache->broken.swap(broken);
+	cache->upload_key = std::move(upload_key);
+	cache->upload_broken = std::move(upload_broken);
+	cache->master_key_generation = master_key_generation;
 	cache->relid = raw.relid;
+	cache->secret_relid = raw.secret_relid;
 	cache->owner = raw.owner;
 	cache->ext_schema = raw.ext_schema;
 	cache->valid = true;
@@ -239,8 +426,31 @@ void
 EnsureLoaded() {
 	if (cache == nullptr)
 		cache = new Cache();
-	if (!cache->valid)
+	if (!cache->valid || cache->master_key_generation != master_key_generation)
 		Reload();
+}
+
+/*
+ * Throws the error that made an alias or the upload secret unusable.  If it
+ * was the master key file, tries it again first: once an admin has put the
+ * file in place, the next use reloads (marks the cache stale and returns)
+ * instead of failing until the accounts change.
+ */
+void
+RetryOrThrow(const Broken &b) {
+	if (b.master_key_missing) {
+		bool now_readable = false;
+		try {
+			(void) MasterKey();
+			now_readable = true;
+		} catch (const Error &) {
+		}
+		if (now_readable) {
+			cache->valid = false;
+			return;
+		}
+	}
+	throw Error(*b.error);
 }
 
 } // namespace
@@ -316,18 +526,32 @@ ShownText(std::string_view s, size_t max_bytes) {
 
 AccountRef
 GetAccount(std::string_view alias) {
-	EnsureLoaded();
-	auto it = cache->accounts.find(std::string(alias));
-	if (it == cache->accounts.end())
-		throw Error(sqlstate::kUndefinedObject, "storage account \"" + ShownText(alias, 63) + "\" does not exist", {},
-		            "Add it with azure_account_add(), or check azure_blob.default_account.");
-	return it->second;
+	for (int round = 0;; round++) {
+		EnsureLoaded();
+		const std::string key(alias);
+		auto it = cache->accounts.find(key);
+		if (it != cache->accounts.end())
+			return it->second;
+		auto b = cache->broken.find(key);
+		if (b == cache->broken.end())
+			throw Error(sqlstate::kUndefinedObject, "storage account \"" + ShownText(alias, 63) + "\" does not exist",
+			            {}, "Add it with azure_account_add(), or check azure_blob.default_account.");
+		if (round > 0)
+			throw Error(*b->second.error);
+		RetryOrThrow(b->second);
+	}
 }
 
 std::shared_ptr<const core::HmacSha256>
 UploadNameKey() {
-	EnsureLoaded();
-	return cache->upload_key;
+	for (int round = 0;; round++) {
+		EnsureLoaded();
+		if (cache->upload_key)
+			return cache->upload_key;
+		if (round > 0)
+			throw Error(*cache->upload_broken.error);
+		RetryOrThrow(cache->upload_broken);
+	}
 }
 
 Oid
@@ -340,7 +564,9 @@ void
 AddAccount(const std::string &alias, const core::StorageAccount &acct, const std::string &default_container) {
 	EnsureLoaded();
 	const Oid owner = cache->owner;
-	const char *a = alias.c_str(), *n = acct.account_name.c_str(), *k = acct.account_key.c_str(),
+	/* Only the sealed text reaches SQL; it is bound to the alias (src/core/seal.hpp). */
+	const std::string sealed = core::Seal(MasterKey(), core::AccountKeyAad(alias), acct.account_key);
+	const char *a = alias.c_str(), *n = acct.account_name.c_str(), *k = sealed.c_str(),
 	           *e = acct.blob_endpoint.c_str(), *c = default_container.c_str();
 	const bool has_container = !default_container.empty();
 	uint64 inserted = PgCall([&] {
@@ -348,17 +574,108 @@ AddAccount(const std::string &alias, const core::StorageAccount &acct, const std
 		Datum values[5] = {CStringGetTextDatum(a), CStringGetTextDatum(n), CStringGetTextDatum(k),
 		                   CStringGetTextDatum(e), has_container ? CStringGetTextDatum(c) : (Datum) 0};
 		char nulls[5] = {' ', ' ', ' ', ' ', has_container ? ' ' : 'n'};
-		uint64 count = ExecuteAsOwner(owner,
-		                              "INSERT INTO azure_blob.accounts (alias, account_name, account_key, blob_endpoint, "
-		                              "default_container) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (alias) DO NOTHING",
-		                              5, types, values, nulls);
-		/* The key's text datum is ours; wipe it rather than leave it to the context reset. */
-		explicit_bzero(VARDATA(DatumGetPointer(values[2])), VARSIZE(DatumGetPointer(values[2])) - VARHDRSZ);
-		return count;
+		return ExecuteAsOwner(owner,
+		                      "INSERT INTO azure_blob.accounts (alias, account_name, account_key, blob_endpoint, "
+		                      "default_container) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (alias) DO NOTHING",
+		                      5, types, values, nulls);
 	});
 	if (inserted == 0)
 		throw Error(sqlstate::kDuplicateObject, "storage account \"" + alias + "\" already exists", {},
 		            "Remove it first with azure_account_remove(), in the same transaction to rotate a key.");
+}
+
+int
+SealSecrets() {
+	EnsureLoaded();
+	const Oid owner = cache->owner;
+	const bool allowed = PgCall([&] { return GetUserId() == owner || superuser(); });
+	if (!allowed)
+		throw Error(sqlstate::kInsufficientPrivilege, "permission denied to seal the secrets of extension \"azure_blob\"",
+		            {}, "Only the extension's owner or a superuser may run azure_blob.seal_secrets().");
+	const std::string &master_key = MasterKey();
+	const std::string current_id = core::MasterKeyId(master_key);
+	const std::string *previous = PreviousMasterKey(); /* throws if set but unusable: say so, do not skip */
+	int left_alone = 0;
+	/*
+	 * Sets out to what should be stored instead of stored: clear values
+	 * sealed, values sealed under the previous master key sealed again under
+	 * the current one.  False if stored stays (already under the current key,
+	 * or sealed under a key we do not have: counted in left_alone).
+	 */
+	auto sealed_anew = [&](std::string_view stored, const std::string &aad, std::string &out) {
+		if (!core::IsSealed(stored)) {
+			out = core::Seal(master_key, aad, stored);
+			return true;
+		}
+		if (core::SealedKeyId(stored) == current_id)
+			return false;
+		std::string clear;
+		WipeString wipe_clear {clear};
+		if (previous != nullptr && core::TryUnseal(*previous, aad, stored, clear) == core::UnsealFailure::kNone) {
+			out = core::Seal(master_key, aad, clear);
+			return true;
+		}
+		left_alone++;
+		return false;
+	};
+	/* No writer may slip a clear row in between our scan and our updates. */
+	PgCall([&] {
+		ExecuteAsOwner(owner, "LOCK TABLE azure_blob.accounts, azure_blob.upload_secret IN SHARE ROW EXCLUSIVE MODE", 0,
+		               nullptr, nullptr, nullptr);
+	});
+	RawAccounts raw = PgCall([] { return ScanAccounts(); });
+	WipeRaw wipe {raw};
+	int sealed_count = 0;
+	for (int i = 0; i < raw.count; i++) {
+		const RawAccount &r = raw.rows[i];
+		std::string sealed;
+		if (!sealed_anew(r.account_key, core::AccountKeyAad(r.alias), sealed))
+			continue;
+		const char *a = r.alias, *k = sealed.c_str();
+		PgCall([&] {
+			Oid types[2] = {TEXTOID, TEXTOID};
+			Datum values[2] = {CStringGetTextDatum(a), CStringGetTextDatum(k)};
+			ExecuteAsOwner(owner,
+			               "UPDATE azure_blob.accounts SET account_key = $2 WHERE alias OPERATOR(pg_catalog.=) $1",
+			               2, types, values, nullptr);
+		});
+		sealed_count++;
+	}
+	std::string sealed_secret;
+	if (raw.secret != nullptr &&
+	    sealed_anew(std::string_view(raw.secret, raw.secret_len), core::UploadSecretAad(), sealed_secret)) {
+		/*
+		 * Every row gets the sealing of the first one, the row Reload reads,
+		 * so the secret in use (and the upload names it issued) is kept.
+		 */
+		const std::string &sealed = sealed_secret;
+		const char *k = sealed.data();
+		const size_t len = sealed.size();
+		PgCall([&] {
+			bytea *b = static_cast<bytea *>(palloc(VARHDRSZ + len));
+			SET_VARSIZE(b, VARHDRSZ + len);
+			memcpy(VARDATA(b), k, len);
+			Oid types[1] = {BYTEAOID};
+			Datum values[1] = {PointerGetDatum(b)};
+			ExecuteAsOwner(owner, "UPDATE azure_blob.upload_secret SET secret = $1", 1, types, values, nullptr);
+		});
+		sealed_count++;
+	}
+	if (left_alone > 0) {
+		const std::string path = MasterKeyPath();
+		const char *p = path.c_str();
+		PgCall([&] {
+			ereport(WARNING,
+			        (errmsg_plural("%d sealed secret was left as it is", "%d sealed secrets were left as they are",
+			                       left_alone, left_alone),
+			         errdetail_plural("It was sealed with neither the master key in \"%s\" nor the previous master key.",
+			                          "They were sealed with neither the master key in \"%s\" nor the previous master key.",
+			                          left_alone, p),
+			         errhint("Set azure_blob.previous_master_key_file to the older key file, and run "
+			                 "azure_blob.seal_secrets() again.")));
+		});
+	}
+	return sealed_count;
 }
 
 void

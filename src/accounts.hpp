@@ -66,8 +66,18 @@ std::shared_ptr<const core::HmacSha256> UploadNameKey();
 /* Schema that holds the extension's user-facing objects (azure_files). */
 Oid ExtensionSchema();
 
-/* Inserts an account as the extension owner; throws 42710 if the alias exists. */
+/* Inserts an account, its key sealed, as the extension owner; throws 42710 if the alias exists. */
 void AddAccount(const std::string &alias, const core::StorageAccount &acct, const std::string &default_container);
+
+/*
+ * Seals, as the extension owner, every account key and the upload-name
+ * secret still stored in clear (rows from 1.0 or a superuser's INSERT), and
+ * seals again under the current master key those sealed under
+ * azure_blob.previous_master_key_file (rotation); returns how many values
+ * it wrote.  Values sealed under a key it does not have are left, with a
+ * WARNING.  Owner or superuser only (42501).
+ */
+int SealSecrets();
 
 /* Deletes an account as the extension owner; throws 42704 if there is none. */
 void RemoveAccount(const std::string &alias);

@@ -680,6 +680,14 @@ azure_account_add_from_env(PG_FUNCTION_ARGS) {
 	PG_RETURN_VOID();
 }
 
+PG_FUNCTION_INFO_V1(azure_blob_seal_secrets);
+/* azure_blob.seal_secrets(): seals the keys and the upload-name secret still in clear; returns how many. */
+Datum
+azure_blob_seal_secrets(PG_FUNCTION_ARGS) {
+	int sealed = Guard([] { return SealSecrets(); });
+	PG_RETURN_INT32(sealed);
+}
+
 PG_FUNCTION_INFO_V1(azure_account_remove);
 /* azure_account_remove(alias): deletes an account. */
 Datum

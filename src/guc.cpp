@@ -23,6 +23,7 @@ extern "C" {
 #include "core/endpoint_policy.hpp"
 #include "core/error.hpp"
 #include "core/sas.hpp"
+#include "master_key.hpp"
 
 namespace azure_blob {
 
@@ -39,6 +40,8 @@ int guc_connect_timeout_ms = 2000;
 int guc_request_timeout_ms = 30000;
 int guc_max_retries = 3;
 int guc_max_response_size = 256 * 1024 * 1024;
+char *guc_master_key_file = nullptr;
+char *guc_previous_master_key_file = nullptr;
 
 namespace {
 
@@ -91,6 +94,21 @@ CheckAllowedEndpointHosts(char **newval, void **, GucSource) {
 	/* Reported only once the exception and its strings are gone. */
 	GUC_check_errdetail("%s", detail);
 	return false;
+}
+
+/* An absolute path, or empty; a relative one would depend on the backend's directory. */
+bool
+CheckMasterKeyFile(char **newval, void **, GucSource) {
+	if (*newval == nullptr || (*newval)[0] == '\0' || is_absolute_path(*newval))
+		return true;
+	GUC_check_errdetail("The master key file must be given as an absolute path.");
+	return false;
+}
+
+/* A new path: backends unseal again with the key found there (src/accounts.cpp compares the generation). */
+void
+AssignMasterKeyFile(const char *, void *) {
+	master_key_generation++;
 }
 
 } // namespace
@@ -146,6 +164,22 @@ DefineGucs() {
 	DefineCustomIntVariable("azure_blob.max_response_size", gettext_noop("Largest answer a REST call may receive, such as a blob read with azure_blob_get."),
 	                        nullptr, &guc_max_response_size, 256 * 1024 * 1024, 1024, 1024 * 1024 * 1024 - 1, PGC_USERSET,
 	                        GUC_UNIT_BYTE, nullptr, nullptr, nullptr);
+	/*
+	 * PGC_SIGHUP: only postgresql.conf (or ALTER SYSTEM) sets it, so no role
+	 * can point the server at a key file of its own choosing.
+	 */
+	DefineCustomStringVariable("azure_blob.master_key_file",
+	                           gettext_noop("File holding the master key that seals storage account keys at rest."),
+	                           gettext_noop("Empty means azure_blob_master.key in the directory of config_file. Keep "
+	                                        "it outside the data directory, so base backups do not carry it."),
+	                           &guc_master_key_file, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, CheckMasterKeyFile,
+	                           AssignMasterKeyFile, nullptr);
+	DefineCustomStringVariable("azure_blob.previous_master_key_file",
+	                           gettext_noop("File holding the master key in use before a rotation."),
+	                           gettext_noop("Values sealed with it still unseal, and azure_blob.seal_secrets() seals "
+	                                        "them again with the current key. Empty means none."),
+	                           &guc_previous_master_key_file, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, CheckMasterKeyFile,
+	                           AssignMasterKeyFile, nullptr);
 	MarkGUCPrefixReserved("azure_blob");
 }
 

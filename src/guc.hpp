@@ -20,6 +20,8 @@ extern int guc_connect_timeout_ms;
 extern int guc_request_timeout_ms;
 extern int guc_max_retries;
 extern int guc_max_response_size; /* bytes */
+extern char *guc_master_key_file; /* azure_blob.master_key_file, "" = next to config_file */
+extern char *guc_previous_master_key_file; /* azure_blob.previous_master_key_file, "" = none */
 
 /* Defines every setting; called once from _PG_init. */
 void DefineGucs();

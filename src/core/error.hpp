@@ -28,6 +28,9 @@ inline constexpr const char *kConnectionFailure = "08006";
 inline constexpr const char *kExternalRoutineException = "38000";
 inline constexpr const char *kOutOfMemory = "53200";
 inline constexpr const char *kInternalError = "XX000";
+inline constexpr const char *kUndefinedFile = "58P01";
+inline constexpr const char *kIoError = "58030";
+inline constexpr const char *kConfigFileError = "F0000";
 } // namespace sqlstate
 
 /* An error meant for the SQL caller: SQLSTATE, message, optional detail and hint. */
