@@ -305,6 +305,9 @@ NormalizeMediaType(std::string_view ct) {
 
 bool
 IsActiveContentType(std::string_view content_type) {
+	/* A list of types: a browser uses the last one (WHATWG Fetch, "extract a MIME type"), whatever the first says. */
+	if (content_type.find(',') != std::string_view::npos)
+		return true;
 	char buf[255];
 	const size_t len = NormalizeMediaType(content_type, buf);
 	const std::string_view media(buf, len);

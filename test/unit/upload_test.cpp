@@ -380,6 +380,20 @@ TEST(IsActiveContentType, PassiveTypes) {
 	}
 }
 
+/*
+ * A browser reads Content-Type as a comma-separated list and uses its last
+ * type (WHATWG Fetch, "extract a MIME type"): "image/png;,text/html" is HTML,
+ * though its media type before the first ";" is image/png.  Served inline
+ * (rsct) by a read URL, it would be a page on the storage account's origin.
+ */
+TEST(IsActiveContentType, HeaderListsAreActive) {
+	for (const char *list : {"image/png;,text/html", "image/png; a=b, text/html", "image/png; x=\",\",text/html",
+	                         "text/plain;charset=utf-8,image/svg+xml"}) {
+		SCOPED_TRACE(list);
+		EXPECT_TRUE(core::IsActiveContentType(list));
+	}
+}
+
 TEST(ValidateContentType, Accepts) {
 	for (const std::string &ok :
 	     {std::string("image/png"), std::string("text/plain; charset=utf-8"), std::string("application/vnd.ms-excel"),
