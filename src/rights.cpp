@@ -245,16 +245,18 @@ azure_grant(PG_FUNCTION_ARGS) {
 	Relation rel = table_open(GrantsRelation(), AccessShareLock);
 	Oid owner = rel->rd_rel->relowner;
 	table_close(rel, AccessShareLock);
-	Oid types[2] = {OIDOID, TEXTOID};
-	Datum values[2] = {ObjectIdGetDatum(role), CStringGetTextDatum(LevelName(level))};
+	/* Those who manage the admin level (CheckMayManage) may also lower an admin to 'user'. */
+	const bool manages_admins = superuser() || owner == GetUserId();
+	Oid types[3] = {OIDOID, TEXTOID, BOOLOID};
+	Datum values[3] = {ObjectIdGetDatum(role), CStringGetTextDatum(LevelName(level)), BoolGetDatum(manages_admins)};
 	/* An admin may not lower another admin to 'user' through a grant. */
 	uint64 n = ExecuteAsOwner(owner,
 	                          "INSERT INTO azure_blob.grants (role, level) VALUES ($1, $2) ON CONFLICT (role) DO UPDATE "
-	                          "SET level = EXCLUDED.level WHERE azure_blob.grants.level OPERATOR(pg_catalog.=) 'user' "
+	                          "SET level = EXCLUDED.level WHERE $3 OR azure_blob.grants.level OPERATOR(pg_catalog.=) 'user' "
 	                          "OR EXCLUDED.level OPERATOR(pg_catalog.=) 'admin'",
-	                          2, types, values, nullptr);
+	                          3, types, values, nullptr);
 	right_cache.valid = false;
-	if (n == 0 && level == Right::kUser && !superuser())
+	if (n == 0 && level == Right::kUser && !manages_admins)
 		ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 		                errmsg("permission denied to change the azure_blob level of an admin"),
 		                errdetail("Only superusers manage the admin level.")));
