@@ -14,6 +14,8 @@
 #            test/security/leaks.sh (no key or signature in logs, results, EXPLAIN, pg_stat_activity)
 #   pgbouncer pg_virtualenv -t -v 15 test/security/pgbouncer.sh (azure_blob.user_id behind a
 #            transaction pooler: one client's identity never reaches the next)
+#   pgbouncer pg_virtualenv -t -v 15 test/security/pgbouncer.sh (identity through transaction pooling)
+#   keys     test/keys/master_key.sh (master key file, primary and hot standby)
 #   browser  pg_virtualenv -t -v 15 test/browser/run.sh (headless Chromium + Azurite)
 # Every cluster is private (-t: a temporary directory even as root) on a free
 # port of its own (PGPORT), so runs of other people on this machine never
@@ -249,6 +251,21 @@ suite_stage faults test/azurite/faults.sh
 suite_stage security test/security/leaks.sh -o log_statement=all -o log_min_messages=debug5 \
 	-o log_min_error_statement=debug5 -o log_parameter_max_length=-1
 suite_stage pgbouncer test/security/pgbouncer.sh
+
+# ---------------------------------------------------------------------------
+# The master key file on a primary and a hot standby (its own clusters,
+# Debian's layout: config outside the data directory; as postgres).
+banner "keys: test/keys/master_key.sh"
+t0=$SECONDS
+log="$LOG_DIR/keys.log"
+if [ "$BUILD_OK" != 1 ]; then
+	echo "skipped: the extension did not build and install"
+	record keys 0 1 "cannot run: build failed" $((SECONDS - t0))
+else
+	rc=0
+	run_logged "$log" bash test/keys/master_key.sh || rc=$?
+	record_from_log keys "$log" "$rc" "$t0"
+fi
 
 # ---------------------------------------------------------------------------
 banner "browser: pg_virtualenv -t -v 15 test/browser/run.sh"
