@@ -100,6 +100,35 @@ LegacyRight(Oid user) {
 	return Right::kNone;
 }
 
+/*
+ * The highest level azure_blob.grants (open as rel) gives to roles for which
+ * matches(role) holds; latest snapshot, so a grant made earlier in this
+ * transaction counts.
+ */
+template <typename Matches>
+Right
+GrantedLevel(Relation rel, Matches matches) {
+	TupleDesc desc = RelationGetDescr(rel);
+	Right granted = Right::kNone;
+	Snapshot snap = RegisterSnapshot(GetLatestSnapshot());
+	TableScanDesc scan = table_beginscan(rel, snap, 0, nullptr);
+	HeapTuple tup;
+	while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
+		bool role_null, level_null;
+		Datum role = heap_getattr(tup, 1, desc, &role_null);
+		Datum level = heap_getattr(tup, 2, desc, &level_null);
+		if (role_null || level_null || !matches(DatumGetObjectId(role)))
+			continue;
+		char *l = TextDatumGetCString(level);
+		Right r = strcmp(l, "admin") == 0 ? Right::kAdmin : strcmp(l, "user") == 0 ? Right::kUser : Right::kNone;
+		if (r > granted)
+			granted = r;
+	}
+	table_endscan(scan);
+	UnregisterSnapshot(snap);
+	return granted;
+}
+
 Right
 ComputeRight(Oid user) {
 	if (superuser_arg(user))
@@ -113,24 +142,7 @@ ComputeRight(Oid user) {
 		table_close(rel, AccessShareLock);
 		return Right::kAdmin;
 	}
-	TupleDesc desc = RelationGetDescr(rel);
-	Right granted = Right::kNone;
-	Snapshot snap = RegisterSnapshot(GetLatestSnapshot());
-	TableScanDesc scan = table_beginscan(rel, snap, 0, nullptr);
-	HeapTuple tup;
-	while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
-		bool role_null, level_null;
-		Datum role = heap_getattr(tup, 1, desc, &role_null);
-		Datum level = heap_getattr(tup, 2, desc, &level_null);
-		if (role_null || level_null || !has_privs_of_role(user, DatumGetObjectId(role)))
-			continue;
-		char *l = TextDatumGetCString(level);
-		Right r = strcmp(l, "admin") == 0 ? Right::kAdmin : strcmp(l, "user") == 0 ? Right::kUser : Right::kNone;
-		if (r > granted)
-			granted = r;
-	}
-	table_endscan(scan);
-	UnregisterSnapshot(snap);
+	Right granted = GrantedLevel(rel, [&](Oid role) { return has_privs_of_role(user, role); });
 	table_close(rel, AccessShareLock);
 
 	/* The cluster roles give EXECUTE; the grant says in which database. Both are needed. */
@@ -277,21 +289,8 @@ azure_revoke(PG_FUNCTION_ARGS) {
 	Oid role = RoleArg(fcinfo, 0);
 	Relation rel = table_open(GrantsRelation(), AccessShareLock);
 	Oid owner = rel->rd_rel->relowner;
-	TupleDesc desc = RelationGetDescr(rel);
 	/* The level it has decides who may revoke it. */
-	Right current = Right::kNone;
-	Snapshot snap = RegisterSnapshot(GetLatestSnapshot());
-	TableScanDesc scan = table_beginscan(rel, snap, 0, nullptr);
-	HeapTuple tup;
-	while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
-		bool role_null, level_null;
-		Datum r = heap_getattr(tup, 1, desc, &role_null);
-		Datum l = heap_getattr(tup, 2, desc, &level_null);
-		if (!role_null && !level_null && DatumGetObjectId(r) == role)
-			current = strcmp(TextDatumGetCString(l), "admin") == 0 ? Right::kAdmin : Right::kUser;
-	}
-	table_endscan(scan);
-	UnregisterSnapshot(snap);
+	const Right current = GrantedLevel(rel, [&](Oid r) { return r == role; });
 	table_close(rel, AccessShareLock);
 	if (current == Right::kNone) {
 		CheckMayManage(Right::kUser, "revoke");
