@@ -176,7 +176,7 @@ SELECT 'pid=' || pg_backend_pid();
 BEGIN;
 SET azure_blob.user_id = 'alice';
 SELECT 'c1 acts as ' || azure_current_user_id();
-SELECT 'c1 read ' || (azure_generate_read_sas('bouncer/alice.txt') LIKE '%&sp=r&sig=%');
+SELECT 'c1 read ' || (azure_generate_read_sas('bouncer/alice.txt') LIKE '%&sp=r&rscd=attachment&sig=%');
 COMMIT;
 SQL
 )"
@@ -237,7 +237,7 @@ SELECT 'c3 upload ' || (sas_url LIKE '%&sp=c&%') FROM azure_generate_upload_sas(
 COMMIT;
 BEGIN;
 SELECT set_config('azure_blob.user_id', 'alice', true) IS NOT NULL;
-SELECT 'c3 read ' || (azure_generate_read_sas('bouncer/alice.txt') LIKE '%&sp=r&sig=%');
+SELECT 'c3 read ' || (azure_generate_read_sas('bouncer/alice.txt') LIKE '%&sp=r&rscd=attachment&sig=%');
 COMMIT;
 SQL
 )"
@@ -264,7 +264,7 @@ out2="$(client "$LEAKY" <<'SQL'
 SELECT 'pid=' || pg_backend_pid();
 SELECT 'session_user_id=' || current_setting('azure_blob.session_user_id');
 SELECT 'c2 acts as ' || azure_current_user_id();
-SELECT 'c2 read ' || (azure_generate_read_sas('bouncer/alice.txt') LIKE '%&sp=r&sig=%');
+SELECT 'c2 read ' || (azure_generate_read_sas('bouncer/alice.txt') LIKE '%&sp=r&rscd=attachment&sig=%');
 SQL
 )"
 pid2="$(sed -n 's/^pid=//p' <<<"$out2")"
