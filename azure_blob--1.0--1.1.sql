@@ -23,6 +23,9 @@ CREATE TABLE azure_blob.grants (
 REVOKE ALL ON azure_blob.grants FROM PUBLIC;
 COMMENT ON TABLE azure_blob.grants IS 'Roles with azure_blob rights in this database; managed with azure_grant() and azure_revoke()';
 SELECT pg_catalog.pg_extension_config_dump('azure_blob.grants', '');
+-- Every change reaches the rights each backend keeps (src/rights.cpp), at commit.
+CREATE TRIGGER grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON azure_blob.grants
+	FOR EACH STATEMENT EXECUTE FUNCTION azure_blob.accounts_changed();
 
 CREATE FUNCTION @extschema@.azure_grant(role pg_catalog.regrole, level pg_catalog.text)
 	RETURNS void AS 'MODULE_PATHNAME', 'azure_grant' LANGUAGE C VOLATILE PARALLEL UNSAFE;
