@@ -138,22 +138,27 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-banner "regress: pg_virtualenv -t -v 15 make installcheck"
-t0=$SECONDS
-log="$LOG_DIR/regress.log"
-if [ "$BUILD_OK" != 1 ]; then
-	# Running against whatever an earlier build installed would test the
-	# wrong code.
-	echo "skipped: the extension did not build and install"
-	record regress 0 1 "cannot run: build failed" $((SECONDS - t0))
-else
-	rm -f regression.diffs regression.out
+# regress_stage NAME DIFFS TARGET: a make target that runs pg_regress (and
+# pg_isolation_regress) under pgve, counted from the per-test lines, which
+# pg_regress 15 prints as
+#   "test foo                         ... ok           12 ms"
+#   "     foo                         ... FAILED       12 ms"   (parallel group)
+#   "test foo                         ... failed (ignored)"
+# DIFFS: the regression.diffs files it may leave, shown when not empty.
+regress_stage() {
+	local name=$1 diffs=$2 target=$3 t0=$SECONDS log rc passed failed note d
+	banner "$name: pg_virtualenv -t -v 15 make -k $target"
+	log="$LOG_DIR/$name.log"
+	if [ "$BUILD_OK" != 1 ]; then
+		# Running against whatever an earlier build installed would test the wrong code.
+		echo "skipped: the extension did not build and install"
+		record "$name" 0 1 "cannot run: build failed" $((SECONDS - t0))
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	rm -f $diffs
 	rc=0
-	run_logged "$log" pgve make installcheck || rc=$?
-	# pg_regress 15 prints one line per test:
-	#   "test foo                         ... ok           12 ms"
-	#   "     foo                         ... FAILED       12 ms"   (parallel group)
-	#   "test foo                         ... failed (ignored)"
+	run_logged "$log" pgve make -k "$target" || rc=$?
 	passed="$(grep -cE '^(test| ) +[^ ].* \.\.\. ok( |$)' "$log" || true)"
 	failed="$(grep -cE '^(test| ) +[^ ].* \.\.\. (FAILED|failed)( |$)' "$log" || true)"
 	note="pg_regress, exit $rc"
@@ -164,46 +169,19 @@ else
 		failed=1
 		note="no failing test line, but exit $rc"
 	fi
-	if [ -s regression.diffs ]; then
-		echo "----- regression.diffs -----"
-		cat regression.diffs
-		echo "----- end of regression.diffs -----"
-	fi
-	record regress "$passed" "$failed" "$note" $((SECONDS - t0))
-fi
-
-# ---------------------------------------------------------------------------
-# The attacks of the 1.1 security review, each a pg_regress file or an
-# isolation spec under test/security (make installcheck-security); counted
-# like the regress stage.
-banner "attacks: pg_virtualenv -t -v 15 make installcheck-security"
-t0=$SECONDS
-log="$LOG_DIR/attacks.log"
-if [ "$BUILD_OK" != 1 ]; then
-	echo "skipped: the extension did not build and install"
-	record attacks 0 1 "cannot run: build failed" $((SECONDS - t0))
-else
-	rm -f test/security/regression.diffs test/security/isolation/regression.diffs
-	rc=0
-	run_logged "$log" pgve make -k installcheck-security || rc=$?
-	passed="$(grep -cE '^(test| ) +[^ ].* \.\.\. ok( |$)' "$log" || true)"
-	failed="$(grep -cE '^(test| ) +[^ ].* \.\.\. (FAILED|failed)( |$)' "$log" || true)"
-	note="pg_regress + isolation, exit $rc"
-	if [ "$((passed + failed))" -eq 0 ]; then
-		failed=1
-		note="no attack test ran, exit $rc"
-	elif [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-		failed=1
-		note="no failing test line, but exit $rc"
-	fi
-	for d in test/security/regression.diffs test/security/isolation/regression.diffs; do
+	for d in $diffs; do
 		if [ -s "$d" ]; then
 			echo "----- $d -----"
 			cat "$d"
+			echo "----- end of $d -----"
 		fi
 	done
-	record attacks "$passed" "$failed" "$note" $((SECONDS - t0))
-fi
+	record "$name" "$passed" "$failed" "$note" $((SECONDS - t0))
+}
+regress_stage regress "regression.diffs" installcheck
+# The attacks of the 1.1 security review, each a pg_regress file or an
+# isolation spec under test/security.
+regress_stage attacks "test/security/regression.diffs test/security/isolation/regression.diffs" installcheck-security
 
 # ---------------------------------------------------------------------------
 # record_from_log NAME LOG RC T0 [NOTE]: records a stage from the last
