@@ -546,9 +546,13 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 			 * uploader sent: a URL for image/png can store text/html.  Such a
 			 * blob is not registered, and is deleted now: the ERROR below rolls
 			 * back anything queued in this transaction.  v1 names (issued by
-			 * 1.0) bind no type and register as before.
+			 * 1.0) bind no type and register as before.  A stored list of
+			 * types ("image/png;,text/html": browsers use the last) matches
+			 * on its first media type, and is refused the same way.
 			 */
-			if (issued == core::IssuedUpload::kIssuedV2 && !core::UploadTypeMatches(*key, user_id, blob, p.content_type))
+			if (issued == core::IssuedUpload::kIssuedV2 &&
+			    (!core::UploadTypeMatches(*key, user_id, blob, p.content_type) ||
+			     p.content_type.find(',') != std::string::npos))
 				RejectMistypedUpload(t, blob, p.content_type);
 			/* A type the table would refuse (the uploader chose it) is not recorded. */
 			try {

@@ -543,6 +543,20 @@ if row="$(sql_as "$APP_ROLE" "$USER_A" "SELECT sas_url, blob_name FROM azure_gen
 else
 	fail "mistyped upload" "no upload SAS: $(last_error)"
 fi
+# A Content-Type list whose first type is the issued one: browsers use the
+# last type of such a list, so it is refused like any other mismatch.
+if row="$(sql_as "$APP_ROLE" "$USER_A" "SELECT sas_url, blob_name FROM azure_generate_upload_sas('list.png', 'image/png');")"; then
+	IFS="$FS" read -r t_url t_blob <<<"$row"
+	status="$(http_put "$t_url" "$WORK/evil.html" "image/png;,text/html")"
+	if [ "$status" = "201" ]; then
+		pass "PUT with Content-Type 'image/png;,text/html' under an image/png URL -> 201 (stored as sent)"
+	else
+		fail "PUT with Content-Type 'image/png;,text/html' under an image/png URL -> 201" "got $status"
+	fi
+	expect_state "azure_save_metadata of a blob stored as 'image/png;,text/html' under an image/png URL" 22023 sql_as "$APP_ROLE" "$USER_A" "SELECT blob_name FROM azure_save_metadata(:'blob');" -v blob="$t_blob"
+else
+	fail "type-list upload" "no upload SAS: $(last_error)"
+fi
 
 # The same media type in another case, with a parameter, is the declared type.
 printf '\x89PNG\r\n\x1a\nanother\n' >"$WORK/pic2.png"
