@@ -86,7 +86,7 @@ struct Cache {
 
 /*
  * Allocated once and never freed: a static object's destructor would run in
- * exit(), after Postgres has shut down (STYLE.md §2.7).
+ * exit(), after Postgres has shut down (CONTRIBUTING.md §5).
  */
 Cache *cache = nullptr;
 

@@ -5,7 +5,7 @@
  * Each entry point has two halves.  The Postgres half reads arguments,
  * checks NULLs and empties, and may ereport freely because no C++ object
  * exists yet.  The C++ half runs inside Guard() and reaches Postgres only
- * through PgCall() (STYLE.md §2.8).
+ * through PgCall() (CONTRIBUTING.md §6).
  *-------------------------------------------------------------------------
  */
 extern "C" {

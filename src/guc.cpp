@@ -3,7 +3,7 @@
  *	  Definitions of the azure_blob.* settings.
  *
  * Settings that change where data goes or how long a capability lives are
- * PGC_SUSET (STYLE.md §2.6): a role that may only SELECT must not point
+ * PGC_SUSET (CONTRIBUTING.md §4): a role that may only SELECT must not point
  * signing at another account or stretch URL lifetimes.
  *-------------------------------------------------------------------------
  */

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  * http.cpp
- *	  libcurl in a backend (STYLE.md §2.9).
+ *	  libcurl in a backend (CONTRIBUTING.md §7).
  *
  * One CURL handle per backend, reset before each request so connections
  * and TLS sessions are reused.  Curl callbacks run inside our own call to

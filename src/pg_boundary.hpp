@@ -8,7 +8,7 @@
  * call made while C++ objects are alive: it catches the longjmp of an ERROR
  * in its own frame and rethrows it as a C++ PgError, so unwinding runs the
  * destructors.  Code inside a PgCall lambda must hold no non-trivial C++
- * objects, since the longjmp skips that lambda's frame.  (STYLE.md §2.8.)
+ * objects, since the longjmp skips that lambda's frame.  (CONTRIBUTING.md §6.)
  *-------------------------------------------------------------------------
  */
 #pragma once

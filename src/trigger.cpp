@@ -2,7 +2,7 @@
  * trigger.cpp
  *	  The BEFORE INSERT OR UPDATE row trigger of azure_files.
  *
- * It keeps rows honest without any network I/O (STYLE.md §2.3): a blob name
+ * It keeps rows honest without any network I/O (CONTRIBUTING.md §3): a blob name
  * must follow Azure's rules, a row points into a configured account and
  * container (only admins may name others than the defaults), file_url is
  * computed or must equal the blob's canonical URL, and user_id defaults to

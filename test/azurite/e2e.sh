@@ -251,7 +251,7 @@ upload_flow() {
 	else
 		fail "$label: azure_save_metadata row (blob_name, user_id=$uid, file_url)" "$why"
 	fi
-	# DESIGN.md §2: the row is "verified against the container": with
+	# The row is verified against the container (README, azure_save_metadata): with
 	# azure_blob.verify_uploads (default on) save_metadata HEADs the blob and
 	# records its content type and size. Checked once (CHECK_PROPS=1).
 	if [ "${CHECK_PROPS:-0}" = 1 ]; then
@@ -459,7 +459,7 @@ else
 fi
 
 # A blob issued to user A and uploaded, but not yet registered: user B must not
-# be able to claim it (the blob name carries a MAC of the user id, DESIGN.md §4:
+# be able to claim it (the blob name carries a MAC of the user id, README "How issuing stays free of writes":
 # 42501, and no row); user A then can.
 claim_ok=0
 if row="$(sql_as "$APP_ROLE" "$USER_A" "SELECT sas_url, blob_name FROM azure_generate_upload_sas('claim.txt', 'text/plain');")"; then
