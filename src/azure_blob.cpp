@@ -18,6 +18,7 @@ PGDLLEXPORT void _PG_init(void);
 }
 
 #include "accounts.hpp"
+#include "extension_objects.hpp"
 #include "guc.hpp"
 #include "http.hpp"
 #include "rights.hpp"
@@ -30,4 +31,5 @@ _PG_init(void) {
 	azure_blob::InitHttp();
 	azure_blob::InitVisibility();
 	azure_blob::InitRights();
+	azure_blob::InitExtensionObjects();
 }

@@ -42,23 +42,10 @@ namespace {
 /* field4 of our lock tags: advisory locks taken from SQL use 1 and 2 only. */
 constexpr uint16 kBlobLockClass = 0x415A;
 
-/* azure_files, found by extension membership, and its columns. */
-struct FilesTable {
-	Oid relid;
-	AttrNumber blob_name, account, container, size_bytes, upload_timestamp;
-};
-
+/* azure_files with the columns the maintenance functions read. */
 FilesTable
 OpenFilesTable() {
-	FilesTable t;
-	t.relid = ExtensionRelation("azure_files");
-	if (!OidIsValid(t.relid))
-		elog(ERROR, "extension azure_blob has no table azure_files");
-	t.blob_name = get_attnum(t.relid, "blob_name");
-	t.account = get_attnum(t.relid, "account");
-	t.container = get_attnum(t.relid, "container");
-	t.size_bytes = get_attnum(t.relid, "size_bytes");
-	t.upload_timestamp = get_attnum(t.relid, "upload_timestamp");
+	FilesTable t = AzureFiles();
 	if (t.blob_name <= 0 || t.account <= 0 || t.container <= 0 || t.size_bytes <= 0 || t.upload_timestamp <= 0)
 		elog(ERROR, "table azure_files lacks a column azure_blob needs");
 	return t;

@@ -21,6 +21,7 @@ extern "C" {
 #include "catalog/pg_index.h"
 #include "nodes/pg_list.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/rel.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
@@ -73,7 +74,41 @@ RelationAm(Oid relid) {
 	return am;
 }
 
+FilesTable files = {};
+bool files_valid = false;
+
+void
+FilesInvalidated(Datum, Oid relid) {
+	if (relid == InvalidOid || relid == files.relid)
+		files_valid = false;
+}
+
 } // namespace
+
+void
+InitExtensionObjects() {
+	CacheRegisterRelcacheCallback(FilesInvalidated, (Datum) 0);
+}
+
+FilesTable
+AzureFiles() {
+	if (!files_valid) {
+		FilesTable t;
+		t.relid = ExtensionRelation("azure_files");
+		if (!OidIsValid(t.relid))
+			elog(ERROR, "extension azure_blob has no table azure_files");
+		t.blob_name = get_attnum(t.relid, "blob_name");
+		t.user_id = get_attnum(t.relid, "user_id");
+		t.account = get_attnum(t.relid, "account");
+		t.container = get_attnum(t.relid, "container");
+		t.content_type = get_attnum(t.relid, "content_type");
+		t.size_bytes = get_attnum(t.relid, "size_bytes");
+		t.upload_timestamp = get_attnum(t.relid, "upload_timestamp");
+		files = t;
+		files_valid = true;
+	}
+	return files;
+}
 
 Oid
 ExtensionOid() {

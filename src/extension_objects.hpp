@@ -30,6 +30,21 @@ Oid ExtensionOid();
 /* The member relation of the extension with this name (any schema); InvalidOid if none. */
 Oid ExtensionRelation(const char *name);
 
+/* azure_files, the extension's table, and its columns (0 for a column it lacks). */
+struct FilesTable {
+	Oid relid;
+	AttrNumber blob_name, user_id, account, container, content_type, size_bytes, upload_timestamp;
+};
+
+/*
+ * azure_files found by membership, its columns by name; remembered until its
+ * relcache entry is invalidated.  Ereports if the extension has no such table.
+ */
+FilesTable AzureFiles();
+
+/* Registers the relcache callback behind AzureFiles(). From _PG_init. */
+void InitExtensionObjects();
+
 /* The member function of the extension with this name and number of arguments; InvalidOid if none. */
 Oid ExtensionFunction(const char *name, int nargs);
 

@@ -19,6 +19,7 @@ extern "C" {
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/dbcommands.h"
 #include "fmgr.h"
@@ -205,20 +206,28 @@ RoleArg(FunctionCallInfo fcinfo, int n) {
 	return role;
 }
 
-/* Superusers grant and revoke any level; admins of this database only 'user'. */
+/* The extension owner: the owner of its tables. */
+Oid
+GrantsOwner() {
+	HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(GrantsRelation()));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for azure_blob.grants");
+	Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+/* Superusers and the extension owner (who need not be superuser) manage the admin level. */
+bool
+ManagesAdmins() {
+	return superuser() || GrantsOwner() == GetUserId();
+}
+
+/* Those who manage admins grant and revoke any level; admins of this database only 'user'. */
 void
 CheckMayManage(Right level, const char *verb) {
-	Right mine = CurrentRight();
-	if (mine == Right::kAdmin && (level == Right::kUser || superuser()))
+	if (ManagesAdmins() || (level == Right::kUser && CurrentRight() == Right::kAdmin))
 		return;
-	if (level == Right::kAdmin && mine == Right::kAdmin) {
-		/* the extension owner is admin but may not be superuser: let it manage admins too */
-		Relation rel = table_open(GrantsRelation(), AccessShareLock);
-		bool owner = rel->rd_rel->relowner == GetUserId();
-		table_close(rel, AccessShareLock);
-		if (owner)
-			return;
-	}
 	ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 	                errmsg("permission denied to %s azure_blob level \"%s\"", verb, LevelName(level)),
 	                level == Right::kAdmin ? errdetail("Only superusers manage the admin level.")
@@ -274,11 +283,9 @@ azure_grant(PG_FUNCTION_ARGS) {
 	Oid role = RoleArg(fcinfo, 0);
 	Right level = LevelArg(fcinfo, 1);
 	CheckMayManage(level, "grant");
-	Relation rel = table_open(GrantsRelation(), AccessShareLock);
-	Oid owner = rel->rd_rel->relowner;
-	table_close(rel, AccessShareLock);
-	/* Those who manage the admin level (CheckMayManage) may also lower an admin to 'user'. */
-	const bool manages_admins = superuser() || owner == GetUserId();
+	const Oid owner = GrantsOwner();
+	/* Those who manage the admin level may also lower an admin to 'user'. */
+	const bool manages_admins = ManagesAdmins();
 	Oid types[3] = {OIDOID, TEXTOID, BOOLOID};
 	Datum values[3] = {ObjectIdGetDatum(role), CStringGetTextDatum(LevelName(level)), BoolGetDatum(manages_admins)};
 	/* An admin may not lower another admin to 'user' through a grant. */
@@ -307,8 +314,8 @@ PG_FUNCTION_INFO_V1(azure_revoke);
 Datum
 azure_revoke(PG_FUNCTION_ARGS) {
 	Oid role = RoleArg(fcinfo, 0);
+	const Oid owner = GrantsOwner();
 	Relation rel = table_open(GrantsRelation(), AccessShareLock);
-	Oid owner = rel->rd_rel->relowner;
 	/* The level it has decides who may revoke it. */
 	const Right current = GrantedLevel(rel, [&](Oid r) { return r == role; });
 	table_close(rel, AccessShareLock);

@@ -63,16 +63,15 @@ namespace {
 /* Facts about azure_files, valid until its relcache entry is invalidated. Plain C data. */
 struct FilesInfo {
 	bool valid;
-	Oid relid;
+	FilesTable files; /* a copy: this cache is dropped on its own invalidations */
 	Oid index;
-	AttrNumber name_att, user_att, account_att, container_att, type_att;
 	bool standard_policies;
 };
 FilesInfo info = {};
 
 void
 FilesInvalidated(Datum, Oid relid) {
-	if (relid == InvalidOid || relid == info.relid || relid == info.index)
+	if (relid == InvalidOid || relid == info.files.relid || relid == info.index)
 		info.valid = false;
 }
 
@@ -137,19 +136,13 @@ PoliciesAreStandard(Relation rel, AttrNumber user_att) {
 void
 Load() {
 	info.valid = false;
-	info.relid = ExtensionRelation("azure_files");
-	if (!OidIsValid(info.relid))
-		elog(ERROR, "extension azure_blob has no table azure_files");
-	Relation rel = table_open(info.relid, AccessShareLock);
-	info.name_att = get_attnum(info.relid, "blob_name");
-	info.user_att = get_attnum(info.relid, "user_id");
-	info.account_att = get_attnum(info.relid, "account");
-	info.container_att = get_attnum(info.relid, "container");
-	info.type_att = get_attnum(info.relid, "content_type");
+	info.files = AzureFiles();
+	const FilesTable &f = info.files;
+	Relation rel = table_open(f.relid, AccessShareLock);
 	/* The hash index on blob_name among the table's own indexes; none (dropped) means SQL decides. */
-	info.index = info.name_att > 0 ? ColumnIndex(rel, info.name_att, HASH_AM_OID, false) : InvalidOid;
-	info.standard_policies = info.name_att > 0 && info.user_att > 0 && info.account_att > 0 && info.container_att > 0 &&
-	                         info.type_att > 0 && OidIsValid(info.index) && PoliciesAreStandard(rel, info.user_att);
+	info.index = f.blob_name > 0 ? ColumnIndex(rel, f.blob_name, HASH_AM_OID, false) : InvalidOid;
+	info.standard_policies = f.blob_name > 0 && f.user_id > 0 && f.account > 0 && f.container > 0 &&
+	                         f.content_type > 0 && OidIsValid(info.index) && PoliciesAreStandard(rel, f.user_id);
 	table_close(rel, AccessShareLock);
 	info.valid = true;
 }
@@ -173,9 +166,9 @@ ScopeCache scope_cache = {InvalidLocalTransactionId, 0, InvalidOid, InvalidOid, 
 Scope
 DecideScope(Oid user) {
 	/* The table privilege comes first, as for any SELECT. */
-	if (pg_class_aclcheck(info.relid, user, ACL_SELECT) != ACLCHECK_OK)
+	if (pg_class_aclcheck(info.files.relid, user, ACL_SELECT) != ACLCHECK_OK)
 		return Scope::kNone;
-	switch (check_enable_rls(info.relid, InvalidOid, false)) {
+	switch (check_enable_rls(info.files.relid, InvalidOid, false)) {
 	case RLS_NONE:
 	case RLS_NONE_ENV:
 		return Scope::kAll; /* owner, superuser, BYPASSRLS, or row_security off for a role that may bypass it */
@@ -201,12 +194,12 @@ CurrentScope() {
 	const LocalTransactionId lxid = CurrentLocalTransactionId();
 	const CommandId cid = GetCurrentCommandId(false);
 	ScopeCache &c = scope_cache;
-	if (c.lxid != lxid || c.cid != cid || c.user != user || c.relid != info.relid) {
+	if (c.lxid != lxid || c.cid != cid || c.user != user || c.relid != info.files.relid) {
 		c.scope = DecideScope(user);
 		c.lxid = lxid;
 		c.cid = cid;
 		c.user = user;
-		c.relid = info.relid;
+		c.relid = info.files.relid;
 	}
 	return c.scope;
 }
@@ -241,7 +234,7 @@ FindVisibleFile(text *blob, char **account, char **container, char **content_typ
 	const char *me = match_user ? CurrentUserId() : nullptr;
 	const size_t me_len = me != nullptr ? strlen(me) : 0;
 
-	Relation heap = table_open(info.relid, AccessShareLock);
+	Relation heap = table_open(info.files.relid, AccessShareLock);
 	Relation index = index_open(info.index, AccessShareLock);
 	Snapshot snapshot = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
 	ScanKeyData key;
@@ -260,16 +253,16 @@ FindVisibleFile(text *blob, char **account, char **container, char **content_typ
 		 * is COLLATE "C", so equality is byte equality.
 		 */
 		bool name_null;
-		Datum name = slot_getattr(slot, info.name_att, &name_null);
+		Datum name = slot_getattr(slot, info.files.blob_name, &name_null);
 		if (name_null)
 			continue;
 		text *row_name = DatumGetTextPP(name);
 		if (VARSIZE_ANY_EXHDR(row_name) != blob_len || memcmp(VARDATA_ANY(row_name), VARDATA_ANY(blob), blob_len) != 0)
 			continue;
 		bool user_null, account_null, container_null;
-		Datum user_id = slot_getattr(slot, info.user_att, &user_null);
-		Datum acct = slot_getattr(slot, info.account_att, &account_null);
-		Datum cont = slot_getattr(slot, info.container_att, &container_null);
+		Datum user_id = slot_getattr(slot, info.files.user_id, &user_null);
+		Datum acct = slot_getattr(slot, info.files.account, &account_null);
+		Datum cont = slot_getattr(slot, info.files.container, &container_null);
 		bool visible = !user_null && !account_null && !container_null;
 		if (visible && match_user) {
 			text *uid = DatumGetTextPP(user_id);
@@ -279,7 +272,7 @@ FindVisibleFile(text *blob, char **account, char **container, char **content_typ
 			*account = TextDatumGetCString(acct);
 			*container = TextDatumGetCString(cont);
 			bool type_null;
-			Datum type = slot_getattr(slot, info.type_att, &type_null);
+			Datum type = slot_getattr(slot, info.files.content_type, &type_null);
 			*content_type = type_null ? nullptr : TextDatumGetCString(type);
 			result = Visibility::kVisible;
 		}
