@@ -42,3 +42,16 @@ installcheck-security-regress:
 installcheck-security-isolation:
 	$(if $(SECURITY_ISOLATION),$(pg_isolation_regress_installcheck) --inputdir=test/security \
 		--outputdir=test/security/isolation --dbname=azb_security_iso $(SECURITY_ISOLATION),@echo "no isolation specs")
+
+# TAP suites (test/t/*.pl) on PostgreSQL's own framework (PostgreSQL::Test::Cluster,
+# shipped with PGXS) plus test/perl/AzureBlob/Test.pm.  Each suite makes its own
+# clusters with the installed extension, so run it as a non-root OS user
+# (initdb refuses root); test/run-all.sh does that.  TAP_TESTDIR holds the
+# clusters and logs (tmp_check/log/*).
+TAP_TESTDIR ?= $(CURDIR)/build/tap
+PROVE_TESTS ?= test/t/*.pl
+.PHONY: installcheck-tap
+installcheck-tap:
+	rm -rf '$(TAP_TESTDIR)/tmp_check' && $(MKDIR_P) '$(TAP_TESTDIR)/tmp_check'
+	TESTDIR='$(TAP_TESTDIR)' PATH="$(bindir):$$PATH" PG_REGRESS='$(top_builddir)/src/test/regress/pg_regress' \
+		$(PROVE) $(PG_PROVE_FLAGS) -I test/perl $(PROVE_FLAGS) $(PROVE_TESTS)
