@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers shared by test/azurite/e2e.sh, test/run-all.sh and scripts/demo.sh.
+# Helpers shared by test/run-all.sh, scripts/demo.sh and the shell suites under test/.
 # Source it; do not execute it.
 #
 # What it gives:
