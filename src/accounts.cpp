@@ -1,6 +1,9 @@
 /*-------------------------------------------------------------------------
  * accounts.cpp
- *	  Storage accounts: cache, privileged reads and writes.
+ *	  Storage accounts: cache, privileged reads and writes, and the SQL
+ *	  entry points that add, remove and seal them (azure_account_add,
+ *	  azure_account_add_from_env, azure_account_remove,
+ *	  azure_blob.seal_secrets, the accounts_changed trigger).
  *
  * Keys live in azure_blob.accounts, which only the extension owner can
  * read.  Signing must work for roles that cannot read it, so the cache is
@@ -32,6 +35,8 @@ extern "C" {
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
@@ -53,9 +58,12 @@ extern "C" {
 #include <unordered_map>
 #include <utility>
 
+#include "arguments.hpp"
+#include "core/connection_string.hpp"
 #include "core/names.hpp"
 #include "core/seal.hpp"
 #include "guc.hpp"
+#include "http.hpp"
 #include "master_key.hpp"
 #include "pg_boundary.hpp"
 #include "rights.hpp"
@@ -514,16 +522,6 @@ ResolveAccountAlias(const char *alias) {
 	return ResolveAccountAlias(alias ? std::string_view(alias) : std::string_view());
 }
 
-std::string
-ShownText(std::string_view s, size_t max_bytes) {
-	if (s.size() <= max_bytes)
-		return std::string(s);
-	size_t cut = max_bytes;
-	while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
-		cut--; /* not inside a UTF-8 sequence */
-	return std::string(s.substr(0, cut)) + "...";
-}
-
 AccountRef
 GetAccount(std::string_view alias) {
 	for (int round = 0;; round++) {
@@ -698,4 +696,146 @@ CurrentUserIsAdmin() {
 	return PgCall([] { return CurrentRight() == Right::kAdmin; });
 }
 
+/* Account aliases: 1 to 63 letters, digits, "_", "-" or ".". */
+static void
+ValidateAlias(const char *alias) {
+	size_t len = strlen(alias);
+	bool ok = len >= 1 && len <= 63;
+	for (size_t i = 0; ok && i < len; i++) {
+		char c = alias[i];
+		ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		     c == '.';
+	}
+	if (!ok)
+		throw Error(sqlstate::kInvalidParameterValue, "invalid account alias",
+		            "An alias has 1 to 63 letters, digits, \"_\", \"-\" or \".\".");
+}
+
+static std::string
+Str(const char *s) {
+	return s ? std::string(s) : std::string();
+}
+
+std::string_view
+ContainerOf(const Account &acct, std::string_view container, const char *hint) {
+	if (!container.empty())
+		return container;
+	if (acct.default_container.empty())
+		throw Error(sqlstate::kObjectNotInPrerequisiteState,
+		            "storage account \"" + acct.alias + "\" has no default container", {}, hint);
+	return acct.default_container;
+}
+
+/* Container to use: the given one, else the account's default (55000 if it has none). */
+std::string
+ResolveContainer(const Account &acct, const char *container, const char *hint) {
+	return std::string(ContainerOf(acct, container ? std::string_view(container) : std::string_view(), hint));
+}
+
+/* Validates alias, container and connection string, then stores the account; the parsed key is wiped. */
+static void
+AddAccountFromConnectionString(const char *alias, const char *connection_string, const char *container) {
+	ValidateAlias(alias);
+	if (container != nullptr)
+		core::ValidateContainerName(container);
+	core::StorageAccount acct = core::ParseConnectionString(connection_string);
+	struct WipeKey {
+		std::string &key;
+		~WipeKey() {
+			explicit_bzero(key.data(), key.size());
+		}
+	} wipe {acct.account_key};
+	/* Execute checks again on every request; this check only refuses early what could never be used. */
+	CheckEndpointAllowed(acct.blob_endpoint);
+	AddAccount(alias, acct, Str(container));
+}
+
 } // namespace azure_blob
+
+/*
+ * SQL entry points: adding, removing and sealing accounts.
+ */
+
+using namespace azure_blob;
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(azure_account_add);
+/* azure_account_add(alias, connection_string, default_container): stores an account; the key stays owner-only. */
+Datum
+azure_account_add(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
+	const char *alias = RequiredArg(fcinfo, 0, "account alias");
+	if (PG_ARGISNULL(1))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("connection string must not be null")));
+	const char *conn = TextToUtf8(PG_GETARG_TEXT_PP(1));
+	const char *container = OptionalArg(fcinfo, 2, "default container");
+	Guard([&] { AddAccountFromConnectionString(alias, conn, container); });
+	/* The argument itself holds the key: wipe our copy of it. */
+	explicit_bzero(const_cast<char *>(conn), strlen(conn));
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(azure_account_add_from_env);
+/*
+ * azure_account_add_from_env(alias, variable, default_container): the same,
+ * with the connection string read from the server's environment, so it never
+ * appears in SQL text, statement logs or pg_stat_activity.
+ */
+Datum
+azure_account_add_from_env(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
+	const char *alias = RequiredArg(fcinfo, 0, "account alias");
+	const char *variable = RequiredArg(fcinfo, 1, "environment variable name");
+	const char *container = OptionalArg(fcinfo, 2, "default container");
+	/* A name of 1 to 255 letters, digits and "_" (an empty or huge one is not "unset", it is wrong). */
+	bool name_ok = variable[0] != '\0' && strlen(variable) <= 255;
+	for (const char *p = variable; name_ok && *p; p++)
+		name_ok = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+	if (!name_ok)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+		                errmsg("invalid environment variable name \"%s\"", strlen(variable) <= 255 ? variable : "..."),
+		                errdetail("A name has 1 to 255 letters, digits or \"_\".")));
+	const char *value = getenv(variable);
+	if (value == nullptr || value[0] == '\0')
+		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+		                errmsg("environment variable \"%s\" is not set in the server", variable),
+		                errhint("Set it in the environment of the PostgreSQL server, for example in its service unit.")));
+	Guard([&] { AddAccountFromConnectionString(alias, value, container); });
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(azure_blob_seal_secrets);
+/* azure_blob.seal_secrets(): seals the keys and the upload-name secret still in clear; returns how many. */
+Datum
+azure_blob_seal_secrets(PG_FUNCTION_ARGS) {
+	int sealed = Guard([] { return SealSecrets(); });
+	PG_RETURN_INT32(sealed);
+}
+
+PG_FUNCTION_INFO_V1(azure_account_remove);
+/* azure_account_remove(alias): deletes an account. */
+Datum
+azure_account_remove(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
+	const char *alias = RequiredArg(fcinfo, 0, "account alias");
+	Guard([&] {
+		ValidateAlias(alias); /* "" or a 1 MB string is a wrong alias (22023), not an absent one */
+		RemoveAccount(alias);
+	});
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(azure_blob_accounts_changed);
+/* Statement trigger on azure_blob.accounts: tells every backend to drop its account cache at commit. */
+Datum
+azure_blob_accounts_changed(PG_FUNCTION_ARGS) {
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+		                errmsg("azure_blob_accounts_changed() was not called by trigger manager")));
+	TriggerData *trigdata = reinterpret_cast<TriggerData *>(fcinfo->context);
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	return PointerGetDatum(nullptr);
+}
+
+} /* extern "C" */

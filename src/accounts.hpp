@@ -45,9 +45,6 @@ void InitAccountCache();
 std::string_view ResolveAccountAlias(const char *alias);
 std::string_view ResolveAccountAlias(std::string_view alias); /* empty view = not given */
 
-/* s for an error message: at most max_bytes (cut between UTF-8 characters), then "...". */
-std::string ShownText(std::string_view s, size_t max_bytes);
-
 /*
  * A configured account, shared with the cache: holding the pointer keeps
  * the entry alive even if the cache reloads meanwhile (any catalog access,
@@ -59,6 +56,12 @@ using AccountRef = std::shared_ptr<const Account>;
 
 /* The cached account; throws Error(42704) if no such alias is configured. */
 AccountRef GetAccount(std::string_view alias);
+
+/* Container to use: the given one, else the account's default; throws 55000 (with hint) if it has none. */
+std::string_view ContainerOf(const Account &acct, std::string_view container,
+                             const char *hint = "Pass a container, or add the account again with a default container.");
+std::string ResolveContainer(const Account &acct, const char *container,
+                             const char *hint = "Pass a container, or add the account again with a default container.");
 
 /* Key of the MAC in issued upload names (per database, owner-only); shared like AccountRef. */
 std::shared_ptr<const core::HmacSha256> UploadNameKey();

@@ -22,14 +22,14 @@ PGDLLEXPORT void _PG_init(void);
 #include "guc.hpp"
 #include "http.hpp"
 #include "rights.hpp"
-#include "visibility.hpp"
+#include "read_access.hpp"
 
 extern "C" void
 _PG_init(void) {
 	azure_blob::DefineGucs();
 	azure_blob::InitAccountCache();
 	azure_blob::InitHttp();
-	azure_blob::InitVisibility();
+	azure_blob::InitReadAccess();
 	azure_blob::InitRights();
 	azure_blob::InitExtensionObjects();
 }

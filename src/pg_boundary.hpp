@@ -32,8 +32,14 @@ extern "C" {
 
 namespace azure_blob {
 
-/* A Postgres ERROR caught by PgCall(), carried as a C++ exception up to Guard(). */
-class PgError : public std::exception {
+/*
+ * A Postgres ERROR caught by PgCall(), carried as a C++ exception up to
+ * Guard().  Deliberately not a std::exception: a `catch (const
+ * std::exception &)` written for C++ failures must never swallow a Postgres
+ * error, whose transaction has to abort (CONTRIBUTING.md §6).  Only Guard()
+ * catches it.
+ */
+class PgError {
 public:
 	explicit PgError(ErrorData *edata) noexcept : edata_(edata) {
 	}
@@ -41,22 +47,17 @@ public:
 	edata() const noexcept {
 		return edata_;
 	}
-	const char *
-	what() const noexcept override {
-		return edata_ && edata_->message ? edata_->message : "postgres error";
-	}
 
 private:
 	ErrorData *edata_; /* palloc'd in the context current when PgCall() was entered */
 };
 
-/* Thrown when a blocking operation stopped for a pending cancel or terminate. */
-struct Interrupted : std::exception {
-	const char *
-	what() const noexcept override {
-		return "interrupted";
-	}
-};
+/*
+ * Thrown when a blocking operation stopped for a pending cancel or
+ * terminate.  Not a std::exception either, for the same reason: only Guard()
+ * catches it, and then lets Postgres process the interrupt.
+ */
+struct Interrupted {};
 
 namespace detail {
 

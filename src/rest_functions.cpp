@@ -33,10 +33,13 @@ extern "C" {
 #include "core/encoding.hpp"
 #include "core/names.hpp"
 #include "core/rest.hpp"
+#include "core/time_format.hpp"
 #include "core/upload.hpp"
 #include "deletion.hpp"
 #include "extension_objects.hpp"
-#include "functions.hpp"
+#include "arguments.hpp"
+#include "file_metadata.hpp"
+#include "identity.hpp"
 #include "guc.hpp"
 #include "http.hpp"
 #include "pg_boundary.hpp"
@@ -120,10 +123,12 @@ RejectMistypedUpload(const Target &t, const std::string &blob, const std::string
 	try {
 		HttpResponse r = Execute(core::DeleteBlobRequest(t.acct->blob_endpoint, t.container, blob), *t.acct);
 		deleted = r.status == 202 || r.status == 200 || r.status == 404;
-	} catch (const Interrupted &) {
-		throw;
-	} catch (const std::exception &) {
-		/* The transaction is about to abort with the 22023 below, which matters more. */
+	} catch (const Error &) {
+		/*
+		 * An HTTP failure: the transaction is about to abort with the 22023
+		 * below, which matters more.  A Postgres error or a cancel is not
+		 * an Error and goes on up to Guard().
+		 */
 	}
 	bool printable = !actual_type.empty() && actual_type.size() <= 255;
 	for (unsigned char c : actual_type)

@@ -144,16 +144,6 @@ Join(const std::vector<std::string> &items) {
 	return out;
 }
 
-int64_t
-DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-	y -= m <= 2;
-	const int64_t era = (y >= 0 ? y : y - 399) / 400;
-	const int64_t yoe = y - era * 400;
-	const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 } // namespace
 
 std::string
@@ -401,43 +391,6 @@ ParseCors(std::string_view xml) {
 		rules.push_back(std::move(r));
 	}
 	return rules;
-}
-
-std::optional<int64_t>
-ParseRfc1123(std::string_view t) {
-	/* "Www, DD Mon YYYY hh:mm:ss GMT": fixed width, English names. */
-	static const char *const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	if (t.size() != 29 || t.substr(3, 2) != ", " || t.substr(25) != " GMT" || t[7] != ' ' || t[11] != ' ' ||
-	    t[16] != ' ' || t[19] != ':' || t[22] != ':')
-		return std::nullopt;
-	auto num = [&](size_t pos, size_t len, int64_t *out) {
-		int64_t v = 0;
-		for (size_t i = pos; i < pos + len; i++) {
-			if (t[i] < '0' || t[i] > '9')
-				return false;
-			v = v * 10 + (t[i] - '0');
-		}
-		*out = v;
-		return true;
-	};
-	int64_t day, year, hour, minute, second;
-	if (!num(5, 2, &day) || !num(12, 4, &year) || !num(17, 2, &hour) || !num(20, 2, &minute) || !num(23, 2, &second))
-		return std::nullopt;
-	static const char *const kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-	bool weekday = false;
-	for (const char *d : kDays)
-		weekday = weekday || t.substr(0, 3) == d;
-	unsigned month = 0;
-	for (unsigned i = 0; i < 12; i++)
-		if (t.substr(8, 3) == kMonths[i])
-			month = i + 1;
-	static const int kMonthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-	if (!weekday || month == 0 || day < 1 || day > kMonthDays[month - 1] || (month == 2 && day == 29 && !leap) ||
-	    hour > 23 || minute > 59 || second > 59)
-		return std::nullopt;
-	return DaysFromCivil(year, month, static_cast<unsigned>(day)) * 86400 + hour * 3600 + minute * 60 + second;
 }
 
 } // namespace azure_blob::core

@@ -85,7 +85,4 @@ std::string BuildCorsXml(const std::vector<CorsRule> &rules);
 /* Every CorsRule of a Get Blob Service Properties answer. */
 std::vector<CorsRule> ParseCors(std::string_view xml);
 
-/* "Mon, 01 Jan 2024 00:00:00 GMT" -> Unix seconds; nullopt if malformed. */
-std::optional<int64_t> ParseRfc1123(std::string_view text);
-
 } // namespace azure_blob::core

@@ -1,12 +1,15 @@
 /*-------------------------------------------------------------------------
  * time_format.hpp
- *	  Locale-free time formatting for SAS fields and x-ms-date (spec §1.2).
+ *	  Locale-free time formatting for SAS fields and x-ms-date (spec §1.2),
+ *	  and parsing of the RFC 1123 times Azure answers with.
  *-------------------------------------------------------------------------
  */
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace azure_blob::core {
 
@@ -23,5 +26,7 @@ void WriteIso8601(char out[20], int64_t unix_seconds);
 
 /* RFC 1123 with English names: "Mon, 01 Jan 2024 00:00:00 GMT". */
 std::string FormatRfc1123(int64_t unix_seconds);
+/* The reverse, for Last-Modified headers and listings: Unix seconds; nullopt if malformed. */
+std::optional<int64_t> ParseRfc1123(std::string_view text);
 
 } // namespace azure_blob::core

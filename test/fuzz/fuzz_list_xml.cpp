@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/rest.hpp"
 #include "core/time_format.hpp"
+#include "core/time_format.hpp"
 #include "fuzz_common.hpp"
 
 using namespace azure_blob;

@@ -1,6 +1,8 @@
 /*-------------------------------------------------------------------------
- * visibility.cpp
- *	  The ownership check behind azure_generate_read_sas, without SQL.
+ * read_access.cpp
+ *	  "May the caller read this file?": the check behind
+ *	  azure_generate_read_sas, without SQL when the policies are the
+ *	  extension's own.
  *
  * A read URL is signed only for a row of azure_files the caller can see.
  * Asking SQL (SPI) per URL costs several microseconds, more than the
@@ -20,7 +22,7 @@
  * extra or altered policy is always honoured.
  *-------------------------------------------------------------------------
  */
-#include "visibility.hpp"
+#include "read_access.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -29,6 +31,8 @@ extern "C" {
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
@@ -52,8 +56,10 @@ extern "C" {
 
 #include "compat.hpp"
 #include "extension_objects.hpp"
-#include "functions.hpp"
+#include "accounts.hpp"
+#include "identity.hpp"
 #include "guc.hpp"
+#include "pg_boundary.hpp"
 #include "rights.hpp"
 
 namespace azure_blob {
@@ -207,16 +213,28 @@ CurrentScope() {
 } // namespace
 
 void
-InitVisibility() {
+InitReadAccess() {
 	CacheRegisterRelcacheCallback(FilesInvalidated, (Datum) 0);
 }
 
-Visibility
-FindVisibleFile(text *blob, char **account, char **container, char **content_type) {
+/* How FastLookup ended. */
+enum class Probe {
+	kReadable,   /* found and readable: the ReadableFile is filled in */
+	kNotReadable,/* no such row, or the caller may not read it */
+	kUseSql,     /* policies are not the extension's own: ask SQL instead */
+};
+
+/*
+ * Looks the row up through the hash index on blob_name and applies the
+ * extension's row-level security policies in C; kUseSql when the table's
+ * policies are not exactly those, so SQL (and RLS) must decide.
+ */
+static Probe
+FastLookup(text *blob, ReadableFile *file) {
 	if (!info.valid)
 		Load();
 	if (!info.standard_policies)
-		return Visibility::kUseSql;
+		return Probe::kUseSql;
 	bool match_user = false;
 	switch (CurrentScope()) {
 	case Scope::kAll:
@@ -225,9 +243,9 @@ FindVisibleFile(text *blob, char **account, char **container, char **content_typ
 		match_user = true;
 		break;
 	case Scope::kNone:
-		return Visibility::kNotVisible;
+		return Probe::kNotReadable;
 	case Scope::kUseSql:
-		return Visibility::kUseSql;
+		return Probe::kUseSql;
 	}
 
 	/* Whom the caller acts for, asked before the scan: it may fail (azure_blob.require_user_id). */
@@ -243,7 +261,7 @@ FindVisibleFile(text *blob, char **account, char **container, char **content_typ
 	IndexScanDesc scan = index_beginscan(heap, index, snapshot, 1, 0);
 	index_rescan(scan, &key, 1, nullptr, 0);
 	TupleTableSlot *slot = table_slot_create(heap, nullptr);
-	Visibility result = Visibility::kNotVisible;
+	Probe result = Probe::kNotReadable;
 	const size_t blob_len = VARSIZE_ANY_EXHDR(blob);
 	while (index_getnext_slot(scan, ForwardScanDirection, slot)) {
 		/*
@@ -269,12 +287,12 @@ FindVisibleFile(text *blob, char **account, char **container, char **content_typ
 			visible = VARSIZE_ANY_EXHDR(uid) == me_len && memcmp(VARDATA_ANY(uid), me, me_len) == 0;
 		}
 		if (visible) {
-			*account = TextDatumGetCString(acct);
-			*container = TextDatumGetCString(cont);
+			file->account = TextDatumGetCString(acct);
+			file->container = TextDatumGetCString(cont);
 			bool type_null;
 			Datum type = slot_getattr(slot, info.files.content_type, &type_null);
-			*content_type = type_null ? nullptr : TextDatumGetCString(type);
-			result = Visibility::kVisible;
+			file->content_type = type_null ? nullptr : TextDatumGetCString(type);
+			result = Probe::kReadable;
 		}
 		break; /* blob_name is unique: at most one live row has this name */
 	}
@@ -283,6 +301,86 @@ FindVisibleFile(text *blob, char **account, char **container, char **content_typ
 	index_close(index, AccessShareLock);
 	table_close(heap, AccessShareLock);
 	return result;
+}
+
+/* SPI plan of 1.0's lookup (a database not yet updated), kept per backend. */
+static SPIPlanPtr legacy_plan = nullptr;
+static Oid legacy_plan_schema = InvalidOid; /* the plan names the extension's schema */
+
+/* 1.0's lookup: SQL that names azure_files in the extension's schema. */
+static void
+LegacyLookup(text *blob, Oid schema, ReadableFile *file) {
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (legacy_plan == nullptr || legacy_plan_schema != schema) {
+		if (legacy_plan != nullptr)
+			SPI_freeplan(legacy_plan);
+		legacy_plan = nullptr;
+		char *sql = psprintf("SELECT account, container, content_type FROM %s.azure_files WHERE blob_name "
+		                     "OPERATOR(pg_catalog.=) $1",
+		                     quote_identifier(get_namespace_name(schema)));
+		Oid types[1] = {TEXTOID};
+		SPIPlanPtr plan = SPI_prepare(sql, 1, types);
+		if (plan == nullptr)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		legacy_plan = plan;
+		legacy_plan_schema = schema;
+	}
+	Datum values[1] = {PointerGetDatum(blob)};
+	int rc = SPI_execute_plan(legacy_plan, values, nullptr, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 1) {
+		/* SPI_palloc allocates outside SPI's own context, which SPI_finish frees. */
+		for (int col = 1; col <= 3; col++) {
+			char *v = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col);
+			char *copy = v == nullptr ? nullptr : strcpy(static_cast<char *>(SPI_palloc(strlen(v) + 1)), v);
+			(col == 1 ? file->account : col == 2 ? file->container : file->content_type) = copy;
+		}
+	}
+	SPI_finish();
+}
+
+/* The Postgres half of FindReadableFile (may ereport). */
+static ReadableFile
+Lookup(text *blob, Oid schema) {
+	ReadableFile file {nullptr, nullptr, nullptr};
+	if (FastLookup(blob, &file) != Probe::kUseSql)
+		return file;
+	/*
+	 * Policies other than the extension's own: let SQL and RLS decide,
+	 * through azure_blob.file_lookup(), called by OID (a plan that names the
+	 * table would be re-resolved by name after the schema's owner renamed
+	 * things).
+	 */
+	Datum args[1] = {PointerGetDatum(blob)};
+	bool arg_nulls[1] = {false};
+	Datum row;
+	bool row_null;
+	if (CallExtensionFunction("file_lookup", 1, args, arg_nulls, &row, &row_null)) {
+		if (row_null)
+			return file;
+		Datum *elems;
+		bool *elem_nulls;
+		int n;
+		deconstruct_array(DatumGetArrayTypeP(row), TEXTOID, -1, false, TYPALIGN_INT, &elems, &elem_nulls, &n);
+		if (n == 3) {
+			file.account = elem_nulls[0] ? nullptr : TextDatumGetCString(elems[0]);
+			file.container = elem_nulls[1] ? nullptr : TextDatumGetCString(elems[1]);
+			file.content_type = elem_nulls[2] ? nullptr : TextDatumGetCString(elems[2]);
+		}
+		return file;
+	}
+	/* The database still has 1.0's SQL objects (until ALTER EXTENSION UPDATE). */
+	LegacyLookup(blob, schema, &file);
+	return file;
+}
+
+ReadableFile
+FindReadableFile(text *blob) {
+	const Oid schema = ExtensionSchema();
+	return PgCall([&] { return Lookup(blob, schema); });
 }
 
 } // namespace azure_blob

@@ -1,6 +1,9 @@
 /*-------------------------------------------------------------------------
- * trigger.cpp
- *	  The BEFORE INSERT OR UPDATE row trigger of azure_files.
+ * file_metadata.cpp
+ *	  The rules of azure_files rows: the BEFORE INSERT OR UPDATE row
+ *	  trigger (SQL entry point azure_files_check) and the handoff through
+ *	  which azure_save_metadata (rest_functions.cpp) passes the properties
+ *	  it read from Azure.
  *
  * It keeps rows honest without any network I/O (CONTRIBUTING.md §3): a blob name
  * must follow Azure's rules, a row points into a configured account and
@@ -47,7 +50,9 @@ extern "C" {
 #include "core/rest.hpp"
 #include "core/upload.hpp"
 #include "deletion.hpp"
-#include "functions.hpp"
+#include "arguments.hpp"
+#include "file_metadata.hpp"
+#include "identity.hpp"
 #include "guc.hpp"
 #include "pg_boundary.hpp"
 #include "rights.hpp"
@@ -169,7 +174,7 @@ ClearVerifiedProperties() noexcept {
 		verified->active = false;
 }
 
-Datum
+static Datum
 AzureFilesCheck(FunctionCallInfo fcinfo) {
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
@@ -309,3 +314,16 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 }
 
 } // namespace azure_blob
+
+using namespace azure_blob;
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(azure_files_check);
+/* Row trigger on azure_files: validates and completes rows (trigger.cpp). */
+Datum
+azure_files_check(PG_FUNCTION_ARGS) {
+	return AzureFilesCheck(fcinfo);
+}
+
+} /* extern "C" */
