@@ -373,6 +373,6 @@ ok($log =~ /STATEMENT: .*\Q$K_NONE\E/ && $log !~ /statement: .*\Q$K_NONE\E/,
   or diag(count_of(qr/\Q$K_NONE\E/, $log) . ' lines with the key');
 ok($quiet->{rc} == 0 && $quiet->{all} !~ /ERROR/ && !find_secrets($log, $K),
 	'a session with log_statement, log_min_messages and log_min_error_statement off added the same string unlogged')
-  or diag($quiet->{all});
+  or diag("$quiet->{all}\nthe env key in the log as: " . join(', ', find_secrets($log, $K)));
 
 done_testing();
