@@ -16,7 +16,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # (PGXS) and pg_virtualenv (postgresql-common), the libraries the extension
 # links (libcurl, OpenSSL, libxml2), the unit-test stack (GoogleTest, nlohmann
 # json for the vector files), curl for the e2e suite, pgbouncer for
-# test/security/pgbouncer.sh, and Chromium with a font
+# test/t/050_pgbouncer.pl, and Chromium with a font
 # for the browser test (test/browser, driven by playwright-core from npm).
 PACKAGES=(
 	build-essential
