@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// Browser half of test/browser/run.sh: real headless Chromium (Debian's
+// Browser half of test/t/070_browser.pl: real headless Chromium (Debian's
 // /usr/bin/chromium, driven by playwright-core) uses the example page of
 // examples/browser-upload to upload files straight to Azurite.
 //
-// Environment (set by run.sh):
+// Environment (set by 070_browser.pl):
 //   PAGE_URL        the example served on an origin that the CORS rule allows
 //   OTHER_PAGE_URL  the same example on an origin the rule does not allow
 //   SHOT_DIR        where to write upload.png and cors-blocked.png
-//   RESULT_FILE     JSON written at the end: blob names for run.sh's own checks
+//   RESULT_FILE     JSON written at the end: blob names for the .pl's own checks
 //   CHROMIUM        browser binary (default /usr/bin/chromium)
 //
-// Output: "ok - NAME", "not ok - NAME" (+ "#   why" lines) and "# note" lines; run.sh numbers and counts them. Exit 0 unless the
-// browser could not be driven at all (then 1, after printing what failed).
+// Output on stdout: one JSON object per line, {"ok": true|false, "name": ...,
+// "why": ...} for a check (070_browser.pl makes each one TAP assertion) or
+// {"note": ...}. Exit 0 unless the browser could not be driven at all (then 1,
+// after printing what failed).
 'use strict';
 
 const crypto = require('node:crypto');
@@ -44,15 +46,17 @@ const CHROMIUM_ARGS = [
 ];
 
 // ---------------------------------------------------------------------------
-// Reporting.
+// Reporting: one JSON line per check or note.
 let failures = 0;
+function emit(obj) {
+  console.log(JSON.stringify(obj));
+}
 function ok(name) {
-  console.log(`ok - ${name}`);
+  emit({ ok: true, name });
 }
 function notOk(name, why) {
   failures++;
-  console.log(`not ok - ${name}`);
-  if (why) for (const line of String(why).split('\n')) console.log(`#   ${line}`);
+  emit(why ? { ok: false, name, why: String(why) } : { ok: false, name });
 }
 function check(cond, name, why) {
   if (cond) ok(name);
@@ -60,7 +64,7 @@ function check(cond, name, why) {
   return !!cond;
 }
 function note(text) {
-  console.log(`# ${text}`);
+  emit({ note: text });
 }
 
 // ---------------------------------------------------------------------------
