@@ -257,13 +257,24 @@ Retryable(long status) {
 	return status == 500 || status == 503;
 }
 
-/* Sleeps ms milliseconds, waking for interrupts. */
+/*
+ * Sleeps ms milliseconds, waking for interrupts. The latch is also set for
+ * reasons that are not ours (a timer of the server that fired during the
+ * request, a signal): WaitLatch then returns at once, so wait again for what
+ * is left until the time is up.
+ */
 void
 Backoff(long ms) {
 	PgCall([&] {
-		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms, PG_WAIT_EXTENSION);
-		ResetLatch(MyLatch);
-		CHECK_FOR_INTERRUPTS();
+		const TimestampTz end = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), ms);
+		for (;;) {
+			const long left = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), end);
+			if (left <= 0)
+				break;
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, left, PG_WAIT_EXTENSION);
+			ResetLatch(MyLatch);
+			CHECK_FOR_INTERRUPTS();
+		}
 	});
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Misbehaving servers on 127.0.0.1 for test/azurite/faults.sh.
+"""Misbehaving servers on 127.0.0.1 for test/t/030_faults.pl.
 
     fault_servers.py silent  LOG   accepts connections and never answers
     fault_servers.py backlog LOG   listens but never accepts, with its accept
