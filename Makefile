@@ -55,3 +55,16 @@ installcheck-tap:
 	rm -rf '$(TAP_TESTDIR)/tmp_check' && $(MKDIR_P) '$(TAP_TESTDIR)/tmp_check'
 	TESTDIR='$(TAP_TESTDIR)' PATH="$(bindir):$$PATH" PG_REGRESS='$(top_builddir)/src/test/regress/pg_regress' \
 		$(PROVE) $(PG_PROVE_FLAGS) -I test/perl $(PROVE_FLAGS) $(PROVE_TESTS)
+
+# Release tarball: `make dist` writes azure_blob-<version>.tar.gz and .zip from the committed HEAD
+# (git archive; .gitattributes' export-ignore leaves the developers' harness out). The version is
+# META.json's, which scripts/check-meta.py first checks against azure_blob.control.
+DIST_VERSION = $(shell python3 -c 'import json; print(json.load(open("META.json"))["version"])')
+DIST_NAME = $(EXTENSION)-$(DIST_VERSION)
+.PHONY: dist
+dist:
+	python3 scripts/check-meta.py META.json
+	@git diff --quiet HEAD -- || echo "dist: warning: uncommitted changes are not in $(DIST_NAME)" >&2
+	git archive --format=tar.gz --prefix=$(DIST_NAME)/ -o $(DIST_NAME).tar.gz HEAD
+	git archive --format=zip --prefix=$(DIST_NAME)/ -o $(DIST_NAME).zip HEAD
+	@echo "dist: wrote $(DIST_NAME).tar.gz and $(DIST_NAME).zip"
