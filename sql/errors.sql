@@ -156,6 +156,26 @@ SELECT try_detail($$SELECT azure_account_add_from_env('x', 'AZURE_BLOB_SURELY_UN
 SELECT try($$SELECT azure_account_add_from_env('x', 'BAD NAME')$$);
 SELECT try($$SELECT azure_account_add_from_env('x', NULL)$$);
 
+-- Reconcile finds its account and container with the C code of the REST and
+-- signing functions (src/maintenance.cpp): the same SQLSTATE, message and
+-- hint, before any request.
+SELECT c.case_, try_detail(c.reconcile) AS reconcile, try_detail(c.reconcile) = try_detail(c.rest) AS same_as_rest
+  FROM (VALUES
+    ('unknown account', $$SELECT * FROM azure_reconcile(account => 'nope')$$, $$SELECT count(*) FROM azure_blob_list(account => 'nope')$$),
+    ('no default container', $$SELECT * FROM azure_reconcile(account => 'custom')$$, $$SELECT count(*) FROM azure_blob_list(account => 'custom')$$),
+    ('empty account', $$SELECT * FROM azure_reconcile(account => '')$$, $$SELECT count(*) FROM azure_blob_list(account => '')$$),
+    ('empty container', $$SELECT * FROM azure_reconcile(container => '')$$, $$SELECT count(*) FROM azure_blob_list(container => '')$$),
+    ('bad container name', $$SELECT * FROM azure_reconcile('Bad', 'custom')$$, $$SELECT count(*) FROM azure_blob_list('', 'Bad', 'custom')$$)
+  ) c(case_, reconcile, rest);
+SELECT try_detail($$SELECT * FROM azure_reconcile(account => 'custom')$$) = try_detail($$SELECT azure_blob_sas_url('a.txt', 'r', '2030-01-01', account => 'custom')$$) AS same_as_signing;
+SET azure_blob.default_account = '';
+SELECT try_detail($$SELECT * FROM azure_reconcile()$$) AS reconcile_no_default_account,
+       try_detail($$SELECT * FROM azure_reconcile()$$) = try_detail($$SELECT count(*) FROM azure_blob_list()$$) AS same_as_rest;
+SET azure_blob.default_account = 'missing';
+SELECT try_detail($$SELECT * FROM azure_reconcile()$$) AS reconcile_missing_default_account,
+       try_detail($$SELECT * FROM azure_reconcile()$$) = try_detail($$SELECT count(*) FROM azure_blob_list()$$) AS same_as_rest;
+RESET azure_blob.default_account;
+
 -- Nothing above wrote a row.
 SELECT count(*) = :files_before AS no_new_files FROM azure_files;
 SELECT count(*) = :accounts_before AS no_new_accounts FROM azure_blob.accounts;

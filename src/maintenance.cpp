@@ -1,0 +1,65 @@
+/*-------------------------------------------------------------------------
+ * maintenance.cpp
+ *	  C helpers of the owner-run maintenance functions (azure_blob.reconcile).
+ *
+ * azure_blob.resolve_target gives reconcile the account and container of a
+ * call the way the signing and REST functions find them (GetAccount,
+ * ResolveAccountAlias, ResolveContainer), so that every entry point fails
+ * with the same message, SQLSTATE and hint for a missing, unknown or
+ * unusable account or container.  Same two halves as functions.cpp:
+ * arguments on the Postgres side, the rest inside Guard()
+ * (CONTRIBUTING.md §6).
+ *-------------------------------------------------------------------------
+ */
+extern "C" {
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+}
+
+#include <string>
+
+#include "accounts.hpp"
+#include "core/names.hpp"
+#include "functions.hpp"
+#include "pg_boundary.hpp"
+#include "rights.hpp"
+
+using namespace azure_blob;
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(azure_blob_resolve_target);
+/*
+ * azure_blob.resolve_target(account, container, OUT account, OUT container):
+ * the alias to use (the given one, else azure_blob.default_account) and the
+ * container (the given one, else the account's default), after checking that
+ * the account is configured and usable and that the container name is valid.
+ * NULL means "use the default"; an empty string is 22023, as in the REST
+ * functions.
+ */
+Datum
+azure_blob_resolve_target(PG_FUNCTION_ARGS) {
+	RequireRight(Right::kAdmin);
+	const char *account = OptionalArg(fcinfo, 0, "account", "Pass NULL to use the default.");
+	const char *container = OptionalArg(fcinfo, 1, "container", "Pass NULL to use the default.");
+	TupleDesc desc;
+	if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "azure_blob.resolve_target must return a composite type");
+	desc = BlessTupleDesc(desc);
+	HeapTuple tuple = Guard([&] {
+		const AccountRef acct = GetAccount(ResolveAccountAlias(account));
+		const std::string cont = ResolveContainer(*acct, container);
+		core::ValidateContainerName(cont);
+		return PgCall([&] {
+			Datum values[2] = {Utf8Datum(acct->alias), Utf8Datum(cont)};
+			bool nulls[2] = {false, false};
+			return heap_form_tuple(desc, values, nulls);
+		});
+	});
+	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
+}
+
+} /* extern "C" */
