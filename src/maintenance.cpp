@@ -23,7 +23,7 @@ extern "C" {
 
 #include "accounts.hpp"
 #include "core/names.hpp"
-#include "functions.hpp"
+#include "arguments.hpp"
 #include "pg_boundary.hpp"
 #include "rights.hpp"
 
