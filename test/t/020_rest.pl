@@ -10,7 +10,6 @@ use strict;
 use warnings FATAL => 'all';
 use AzureBlob::Test;
 use Digest::MD5 qw(md5);
-use File::Spec;
 use IPC::Run;
 use PostgreSQL::Test::Utils;
 use Test::More;
@@ -46,7 +45,7 @@ my $regress_rc = $?;
 my @results;
 for my $line (split /\n/, $stdout)
 {
-	if ($line =~ /^(?:test\s+|\s+)?(\S+)\s+\.\.\.\s+(ok|FAILED|failed \(ignored\))\b/)
+	if ($line =~ /^(?:test\s+|\s+)?(\S+)\s+\.\.\.\s+(ok|FAILED|failed \(ignored\))/)
 	{
 		push @results, [ $1, $2 eq 'ok' ];
 	}
@@ -85,12 +84,12 @@ sub read_url
 }
 
 # curl with METHOD to URL -> { status, body, headers }
+my $http_dir = PostgreSQL::Test::Utils::tempdir('http');
 my $http_n = 0;
 sub http
 {
 	my ($method, $url, @args) = @_;
-	my $base = PostgreSQL::Test::Utils::tempdir('http') . '/' . ++$http_n;
-	unlink "$base.body", "$base.headers";
+	my $base = "$http_dir/" . ++$http_n;
 	my $r = curl('-X', $method, '-o', "$base.body", '-D', "$base.headers", '-w', '%{http_code}', @args, $url);
 	my $get = sub { -e $_[0] ? PostgreSQL::Test::Utils::slurp_file($_[0]) : '' };
 	return { status => $r->{status}, body => $get->("$base.body"), headers => $get->("$base.headers"), err => $r->{err} };
@@ -180,7 +179,8 @@ check_out('alice: azure_save_metadata of the blob uploaded with the SAS URL: siz
 	role => 'regress_rest_app', uid => 'alice');
 
 # Pages are fetched lazily: count the List Blobs requests (a DEBUG1 line per
-# request) over the 5,050 blobs of test/rest/sql/pages.sql.
+# request) over the 5,050 blobs that test/rest/sql/pages.sql leaves in the
+# container "pages" (putting them again would double the suite's time).
 sub list_requests
 {
 	my ($query) = @_;
