@@ -55,7 +55,30 @@ for my $line (split /\n/, $stdout)
 	}
 }
 ok(@results > 0, 'pg_regress ran the test/rest schedule') or diag("pg_regress:\n$stdout\n$stderr");
-ok($_->[1], "pg_regress test/rest: $_->[0]") for @results;
+# Each file, and each "-- check:" block in it: the block from its marker to
+# the next, in results/ against expected/, so every former check passes or
+# fails on its own.
+for my $r (@results)
+{
+	my ($name, $file_ok) = @$r;
+	ok($file_ok, "pg_regress test/rest: $name");
+	my %blocks;
+	for my $side ('expected', 'results')
+	{
+		my $path = $side eq 'expected' ? "$AZB_ROOT/test/rest/expected/$name.out" : "$outdir/results/$name.out";
+		my $text = -e $path ? PostgreSQL::Test::Utils::slurp_file($path) : '';
+		my @parts = split /^(?=-- check: )/m, $text;
+		shift @parts unless @parts && $parts[0] =~ /^-- check: /;
+		$blocks{$side} = \@parts;
+	}
+	my @want = @{ $blocks{expected} };
+	my @got = @{ $blocks{results} };
+	for my $i (0 .. $#want)
+	{
+		my ($label) = $want[$i] =~ /^-- check: (.*)$/m;
+		is($got[$i] // '(missing)', $want[$i], "$name: $label");
+	}
+}
 is($regress_rc, 0, 'pg_regress created the database and passed (exit status 0)')
   or diag("pg_regress:\n$stdout\n$stderr");
 if (-s "$outdir/regression.diffs")
