@@ -1,45 +1,34 @@
 #!/usr/bin/env bash
 # THE test command of azure_blob: test/run-all.sh
 #
-# Stages, always all of them, in this order:
-#   deps     scripts/install-deps.sh (installs only what is missing)
-#   build    make && make install (sudo when not root)
-#   unit     cmake -S . -B build && cmake --build build -j2 && ctest --test-dir build
-#   regress  pg_virtualenv -t -v 15 make installcheck (pg_regress, offline)
-#   e2e      pg_virtualenv -t -v 15 test/azurite/e2e.sh (real Azurite on 127.0.0.1)
-#   rest     pg_virtualenv -t -v 15 test/azurite/rest.sh (REST functions, lifecycle)
-#   faults   pg_virtualenv -t -v 15 test/azurite/faults.sh (outages, timeouts, cancel, retries)
-#   attacks  pg_virtualenv -t -v 15 make installcheck-security (test/security: the 1.1 review's attacks)
-#   security pg_virtualenv -t -v 15 -o log_statement=all -o log_min_messages=debug5 ...
-#            test/security/leaks.sh (no key or signature in logs, results, EXPLAIN, pg_stat_activity)
-#   pgbouncer pg_virtualenv -t -v 15 test/security/pgbouncer.sh (azure_blob.user_id behind a
-#            transaction pooler: one client's identity never reaches the next)
-#   pgbouncer pg_virtualenv -t -v 15 test/security/pgbouncer.sh (identity through transaction pooling)
-#   keys     test/keys/master_key.sh (master key file, primary and hot standby)
-#   browser  pg_virtualenv -t -v 15 test/browser/run.sh (headless Chromium + Azurite)
-# Every cluster is private (-t: a temporary directory even as root) on a free
-# port of its own (PGPORT), so runs of other people on this machine never
-# collide with ours, whether on the system cluster "15/regress" or on 5432.
-# Counting: unit tests from ctest's summary line, pg_regress tests from its
-# per-test "ok"/"FAILED"/"failed" lines, e2e, rest, faults, security, pgbouncer and browser from
-# their "N passed, M failed" lines. A stage that cannot run at all, or whose exit status contradicts its
-# counts, adds 1 failed. deps and build add only failures (they are not tests).
-# The last line is exactly "N passed, M failed" over all stages; exit status 0
-# only if M == 0.
-# Logs of each stage: build/run-all-logs/<stage>.log (override: AZB_LOG_DIR).
+# Stages, in this order (CONTRIBUTING.md "Tests" says what each layer checks):
+#   deps      scripts/install-deps.sh (installs only what is missing)
+#   meta      scripts/check-meta.py (META.json against the PGXN spec and the control file)
+#   build     make && make install (PostgreSQL 15)
+#   unit      cmake + ctest: src/core without a server
+#   regress   make installcheck: pg_regress, offline (pg_virtualenv -t -v 15)
+#   attacks   make installcheck-security: the 1.1 review's attacks (pg_regress + isolation)
+#   tap:NAME  make installcheck-tap as the postgres OS user: one stage per test/t/*.pl
+#             (Azurite, PgBouncer, hot standby, Chromium...; each starts its own clusters)
+#   package   test/package/deb.sh: the Debian package builds, installs and passes installcheck
+#   asan-unit cmake -DAZURE_BLOB_SANITIZE=ON + ctest
+#   fuzz      test/fuzz/run.sh, FUZZ_SECONDS (30) per target
+# AZB_QUICK=1 keeps deps, meta, build, unit, regress, attacks and the TAP suites
+# that need no browser (about 6 minutes instead of about 20).
+# Counting: ctest's summary, pg_regress's per-test lines, TAP's top-level
+# "ok N"/"not ok N" lines, the other scripts' "N passed, M failed" line.  A
+# stage that cannot run, or whose exit status contradicts its counts, adds 1
+# failed.  The last line is exactly "N passed, M failed" over all stages; exit
+# status 0 only if M == 0.  Logs: build/run-all-logs/<stage>.log (AZB_LOG_DIR).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-
 SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO=(sudo)
-fi
-
+[ "$(id -u)" -ne 0 ] && SUDO=(sudo)
+QUICK="${AZB_QUICK:-0}"
 LOG_DIR="${AZB_LOG_DIR:-$ROOT/build/run-all-logs}"
 mkdir -p "$LOG_DIR"
-
 TOTAL_PASS=0
 TOTAL_FAIL=0
 SUMMARY=()
@@ -48,34 +37,105 @@ SUMMARY=()
 record() {
 	TOTAL_PASS=$((TOTAL_PASS + $2))
 	TOTAL_FAIL=$((TOTAL_FAIL + $3))
-	SUMMARY+=("$(printf '%-8s %4d passed, %4d failed  %5ss  %s' "$1" "$2" "$3" "$5" "$4")")
+	SUMMARY+=("$(printf '%-16s %4d passed, %4d failed  %5ss  %s' "$1" "$2" "$3" "$5" "$4")")
 }
 
 banner() {
-	echo
-	echo "=============================================================="
-	echo "== $*"
-	echo "=============================================================="
+	printf '\n==============================================================\n== %s\n' "$*"
+	printf '==============================================================\n'
 }
 
-# run_logged LOG CMD...: run CMD with its output on the terminal and in LOG;
-# prints nothing itself, returns CMD's exit status (pipefail: tee never fails
-# the pipeline).
+# run_logged LOG CMD...: CMD's output on the terminal and in LOG; CMD's exit status.
 run_logged() {
-	local log=$1
+	local log=$1 rc=0
 	shift
-	local rc=0
 	"$@" 2>&1 | tee "$log" || rc=$?
 	return "$rc"
 }
 
-# pgve CMD...: CMD in a private, temporary PostgreSQL 15 cluster. With -t,
-# pg_createcluster does not see the system's clusters and would take port
-# 5432, failing when anything else holds it: give it a free port.
+# pgve CMD...: CMD in a private, temporary PostgreSQL 15 cluster on a free port.
 pgve() {
-	local port
-	port="$(bash -c '. "$1/test/lib.sh"; azb_free_port' _ "$ROOT")" || return 1
-	PGPORT="$port" pg_virtualenv -t -v 15 "$@"
+	PGPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')" \
+		pg_virtualenv -t -v 15 "$@"
+}
+
+# verdict NAME LOG RC T0 PASSED FAILED NOTE: records, turning "no tests" and a
+# nonzero exit without a failed test into one failure.
+verdict() {
+	local name=$1 log=$2 rc=$3 t0=$4 passed=$5 failed=$6 note=$7
+	if [ "$((passed + failed))" -eq 0 ]; then
+		failed=1 note="no test ran, exit $rc (see $log)"
+	elif [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1 note="$note; but exit $rc"
+	fi
+	record "$name" "$passed" "$failed" "$note" $((SECONDS - t0))
+}
+
+# summary_stage NAME CMD...: a command whose last "N passed, M failed" line counts.
+summary_stage() {
+	local name=$1 log="$LOG_DIR/$1.log" rc=0 t0=$SECONDS line
+	shift
+	banner "$name: $*"
+	run_logged "$log" "$@" || rc=$?
+	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+	verdict "$name" "$log" "$rc" "$t0" "${line%% *}" "$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"${line:-0 passed, 0 failed}")" "exit $rc"
+}
+
+# ctest_stage NAME BUILD_DIR [CMAKE_ARGS...]: configure, build and run ctest.
+ctest_stage() {
+	local name=$1 dir=$2 log="$LOG_DIR/$1.log" rc=0 t0=$SECONDS line total failed
+	shift 2
+	banner "$name: cmake -S . -B $dir $* && ctest"
+	if ! run_logged "$LOG_DIR/$name-configure.log" cmake -S . -B "$dir" "$@" ||
+		! run_logged "$LOG_DIR/$name-build.log" cmake --build "$dir" -j2; then
+		record "$name" 0 1 "cmake build failed (see $LOG_DIR/$name-build.log)" $((SECONDS - t0))
+		return 0
+	fi
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		run_logged "$log" ctest --test-dir "$dir" --output-on-failure || rc=$?
+	# "100% tests passed, 0 tests failed out of 53"
+	line="$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)"
+	failed="$(sed -nE 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/p' <<<"$line")"
+	total="$(sed -nE 's/.* failed out of ([0-9]+).*/\1/p' <<<"$line")"
+	verdict "$name" "$log" "$rc" "$t0" "$((${total:-0} - ${failed:-0}))" "${failed:-0}" "${line:-no ctest summary}"
+}
+
+# regress_stage NAME TARGET DIFFS...: pg_regress (and isolation) under pgve,
+# counted from its per-test lines ("test foo ... ok", "     foo ... FAILED").
+regress_stage() {
+	local name=$1 target=$2 log="$LOG_DIR/$1.log" rc=0 t0=$SECONDS d
+	shift 2
+	banner "$name: pg_virtualenv -t -v 15 make -k $target"
+	rm -f "$@"
+	run_logged "$log" pgve make -k "$target" || rc=$?
+	for d in "$@"; do [ -s "$d" ] && { echo "----- $d -----"; cat "$d"; }; done
+	verdict "$name" "$log" "$rc" "$t0" "$(grep -cE '^(test| ) +[^ ].* \.\.\. ok( |$)' "$log" || true)" \
+		"$(grep -cE '^(test| ) +[^ ].* \.\.\. (FAILED|failed)( |$)' "$log" || true)" "pg_regress, exit $rc"
+}
+
+# tap_stage FILE: one TAP suite as the postgres OS user (initdb refuses root),
+# counted from prove's top-level lines; "ok N # skip" counts as neither.
+TAP_SRC="$ROOT"
+tap_stage() {
+	local file=$1 name log rc=0 t0=$SECONDS passed failed skipped todo note
+	name="tap:$(basename "$file" .pl)"
+	log="$LOG_DIR/${name/:/-}.log"
+	banner "$name: make installcheck-tap PROVE_TESTS=$file (as postgres)"
+	run_logged "$log" runuser -u postgres -- make -C "$TAP_SRC" -s installcheck-tap PROVE_TESTS="$file" \
+		PROVE_FLAGS=--verbose TAP_TESTDIR="$TAP_DIR/$(basename "$file" .pl)" || rc=$?
+	passed="$(grep -cE '^ok [0-9]+( |$)' "$log" || true)"
+	skipped="$(grep -cE '^ok [0-9]+ # skip' "$log" || true)"
+	todo="$(grep -cE '^not ok [0-9]+ .*# TODO' "$log" || true)"
+	failed="$(grep -cE '^not ok [0-9]+' "$log" || true)"
+	passed=$((passed - skipped)) failed=$((failed - todo))
+	note="exit $rc"
+	[ "$skipped" -gt 0 ] && note="$note; $skipped skipped"
+	[ "$todo" -gt 0 ] && note="$note; $todo todo (known gaps)"
+	if grep -qE '^1\.\.0 # [Ss]kip' "$log"; then
+		record "$name" 0 0 "skipped: $(sed -nE 's/^1\.\.0 # [Ss][Kk][Ii][Pp]:? *//p' "$log" | head -1)" $((SECONDS - t0))
+		return 0
+	fi
+	verdict "$name" "$log" "$rc" "$t0" "$passed" "$failed" "$note"
 }
 
 # ---------------------------------------------------------------------------
@@ -87,14 +147,12 @@ else
 	record deps 0 1 "install-deps.sh failed (see $LOG_DIR/deps.log)" $((SECONDS - t0))
 fi
 
-# ---------------------------------------------------------------------------
+summary_stage meta python3 scripts/check-meta.py META.json
+
 banner "build: make && make install"
 t0=$SECONDS
 BUILD_OK=0
-if [ ! -f Makefile ]; then
-	echo "no Makefile in $ROOT"
-	record build 0 1 "no Makefile" $((SECONDS - t0))
-elif ! run_logged "$LOG_DIR/build.log" make; then
+if ! run_logged "$LOG_DIR/build.log" make -j2; then
 	record build 0 1 "make failed (see $LOG_DIR/build.log)" $((SECONDS - t0))
 elif ! run_logged "$LOG_DIR/install.log" "${SUDO[@]}" make install; then
 	record build 0 1 "make install failed (see $LOG_DIR/install.log)" $((SECONDS - t0))
@@ -103,224 +161,43 @@ else
 	record build 0 0 "ok" $((SECONDS - t0))
 fi
 
-# ---------------------------------------------------------------------------
-banner "unit: cmake + ctest"
-t0=$SECONDS
-log="$LOG_DIR/unit.log"
-if [ ! -f CMakeLists.txt ]; then
-	echo "no CMakeLists.txt in $ROOT"
-	record unit 0 1 "no CMakeLists.txt" $((SECONDS - t0))
-elif ! run_logged "$LOG_DIR/unit-configure.log" cmake -S . -B build; then
-	record unit 0 1 "cmake configure failed" $((SECONDS - t0))
-elif ! run_logged "$LOG_DIR/unit-build.log" cmake --build build -j2; then
-	record unit 0 1 "cmake build failed" $((SECONDS - t0))
-else
-	rc=0
-	run_logged "$log" ctest --test-dir build --output-on-failure || rc=$?
-	# "100% tests passed, 0 tests failed out of 53"
-	line="$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)"
-	if [ -z "$line" ]; then
-		record unit 0 1 "no ctest summary line (no tests?), exit $rc" $((SECONDS - t0))
-	else
-		failed="$(sed -E 's/^[0-9]+% tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")"
-		total="$(sed -E 's/^[0-9]+% tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")"
-		passed=$((total - failed))
-		note="$line"
-		if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-			failed=1
-			note="$line; but ctest exited $rc"
-		elif [ "$total" -eq 0 ]; then
-			failed=1
-			note="ctest ran no tests"
-		fi
-		record unit "$passed" "$failed" "$note" $((SECONDS - t0))
-	fi
-fi
+ctest_stage unit build
 
-# ---------------------------------------------------------------------------
-# regress_stage NAME DIFFS TARGET: a make target that runs pg_regress (and
-# pg_isolation_regress) under pgve, counted from the per-test lines, which
-# pg_regress 15 prints as
-#   "test foo                         ... ok           12 ms"
-#   "     foo                         ... FAILED       12 ms"   (parallel group)
-#   "test foo                         ... failed (ignored)"
-# DIFFS: the regression.diffs files it may leave, shown when not empty.
-regress_stage() {
-	local name=$1 diffs=$2 target=$3 t0=$SECONDS log rc passed failed note d
-	banner "$name: pg_virtualenv -t -v 15 make -k $target"
-	log="$LOG_DIR/$name.log"
-	if [ "$BUILD_OK" != 1 ]; then
-		# Running against whatever an earlier build installed would test the wrong code.
-		echo "skipped: the extension did not build and install"
-		record "$name" 0 1 "cannot run: build failed" $((SECONDS - t0))
-		return 0
+if [ "$BUILD_OK" != 1 ]; then
+	# Running against whatever an earlier build installed would test the wrong code.
+	record server 0 1 "cannot run the server stages: build failed" 0
+else
+	regress_stage regress installcheck regression.diffs
+	regress_stage attacks installcheck-security test/security/regression.diffs test/security/isolation/regression.diffs
+
+	# TAP suites run as postgres: from a copy it can read if it cannot read this clone.
+	TAP_DIR="$(mktemp -d /tmp/azb-tap.XXXXXX)"
+	if ! runuser -u postgres -- test -r "$ROOT/Makefile" -a -x "$ROOT/test/perl"; then
+		TAP_SRC="$TAP_DIR/src"
+		cp -a "$ROOT/." "$TAP_SRC"
 	fi
-	# shellcheck disable=SC2086
-	rm -f $diffs
-	rc=0
-	run_logged "$log" pgve make -k "$target" || rc=$?
-	passed="$(grep -cE '^(test| ) +[^ ].* \.\.\. ok( |$)' "$log" || true)"
-	failed="$(grep -cE '^(test| ) +[^ ].* \.\.\. (FAILED|failed)( |$)' "$log" || true)"
-	note="pg_regress, exit $rc"
-	if [ "$((passed + failed))" -eq 0 ]; then
-		failed=1
-		note="no pg_regress test ran, exit $rc"
-	elif [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-		failed=1
-		note="no failing test line, but exit $rc"
-	fi
-	for d in $diffs; do
-		if [ -s "$d" ]; then
-			echo "----- $d -----"
-			cat "$d"
-			echo "----- end of $d -----"
+	chown -R postgres "$TAP_DIR"
+	for f in test/t/*.pl; do
+		if [ "$QUICK" = 1 ] && grep -q 'AZB_SLOW' "$f"; then
+			record "tap:$(basename "$f" .pl)" 0 0 "skipped: AZB_QUICK=1" 0
+			continue
 		fi
+		tap_stage "$f"
 	done
-	record "$name" "$passed" "$failed" "$note" $((SECONDS - t0))
-}
-regress_stage regress "regression.diffs" installcheck
-# The attacks of the 1.1 security review, each a pg_regress file or an
-# isolation spec under test/security.
-regress_stage attacks "test/security/regression.diffs test/security/isolation/regression.diffs" installcheck-security
-
-# ---------------------------------------------------------------------------
-# record_from_log NAME LOG RC T0 [NOTE]: records a stage from the last
-# "N passed, M failed" line of LOG; none is one failure, and so is a nonzero
-# exit whose summary says 0 failed.
-record_from_log() {
-	local name=$1 log=$2 rc=$3 t0=$4 note="exit $3${5:+; $5}" line passed failed
-	line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
-	if [ -z "$line" ]; then
-		record "$name" 0 1 "no summary line, exit $rc" $((SECONDS - t0))
-		return 0
-	fi
-	passed="${line%% *}"
-	failed="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed$/\1/' <<<"$line")"
-	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-		failed=1
-		note="summary says 0 failed, but exit $rc"
-	fi
-	record "$name" "$passed" "$failed" "$note" $((SECONDS - t0))
-}
-
-# suite_stage NAME SCRIPT [PG_VIRTUALENV_OPTION...]: a suite under pgve, counted like e2e.
-suite_stage() {
-	local name=$1 script=$2 log rc todo_line todo_n extra="" t0=$SECONDS
-	shift 2
-	banner "$name: pg_virtualenv -t -v 15 $* $script"
-	log="$LOG_DIR/$name.log"
-	if [ "$BUILD_OK" != 1 ]; then
-		echo "skipped: the extension did not build and install"
-		record "$name" 0 1 "cannot run: build failed" $((SECONDS - t0))
-		return 0
-	fi
-	rc=0
-	run_logged "$log" pgve "$@" bash "$script" || rc=$?
-	todo_line="$(grep -E '^# [0-9]+ todo' "$log" | tail -n 1 || true)"
-	if [ -n "$todo_line" ]; then
-		todo_n="${todo_line#\# }"
-		extra="${todo_n%% *} todo (known gaps, see $name.log)"
-	fi
-	record_from_log "$name" "$log" "$rc" "$t0" "$extra"
-}
-suite_stage e2e test/azurite/e2e.sh
-suite_stage rest test/azurite/rest.sh
-suite_stage faults test/azurite/faults.sh
-suite_stage security test/security/leaks.sh -o log_statement=all -o log_min_messages=debug5 \
-	-o log_min_error_statement=debug5 -o log_parameter_max_length=-1
-suite_stage pgbouncer test/security/pgbouncer.sh
-
-# ---------------------------------------------------------------------------
-# The master key file on a primary and a hot standby (its own clusters,
-# Debian's layout: config outside the data directory; as postgres).
-banner "keys: test/keys/master_key.sh"
-t0=$SECONDS
-log="$LOG_DIR/keys.log"
-if [ "$BUILD_OK" != 1 ]; then
-	echo "skipped: the extension did not build and install"
-	record keys 0 1 "cannot run: build failed" $((SECONDS - t0))
-else
-	rc=0
-	run_logged "$log" bash test/keys/master_key.sh || rc=$?
-	record_from_log keys "$log" "$rc" "$t0"
+	[ "$QUICK" = 1 ] || summary_stage package bash test/package/deb.sh
 fi
 
-# ---------------------------------------------------------------------------
-banner "browser: pg_virtualenv -t -v 15 test/browser/run.sh"
-t0=$SECONDS
-log="$LOG_DIR/browser.log"
-if [ "$BUILD_OK" != 1 ]; then
-	echo "skipped: the extension did not build and install"
-	record browser 0 1 "cannot run: build failed" $((SECONDS - t0))
-else
-	rc=0
-	run_logged "$log" pgve bash test/browser/run.sh || rc=$?
-	record_from_log browser "$log" "$rc" "$t0" "screenshots in build/browser/"
+if [ "$QUICK" != 1 ]; then
+	ctest_stage asan-unit build-asan -DAZURE_BLOB_SANITIZE=ON -DAZURE_BLOB_BUILD_MODULE=OFF -DCMAKE_BUILD_TYPE=Debug
+	summary_stage fuzz bash test/fuzz/run.sh "${FUZZ_SECONDS:-30}"
 fi
 
-# ---------------------------------------------------------------------------
-# The unit tests again, built with AddressSanitizer and UndefinedBehaviorSanitizer.
-banner "asan-unit: cmake -DAZURE_BLOB_SANITIZE=ON + ctest"
-t0=$SECONDS
-log="$LOG_DIR/asan-unit.log"
-if ! run_logged "$LOG_DIR/asan-configure.log" cmake -S . -B build-asan -DAZURE_BLOB_SANITIZE=ON \
-	-DAZURE_BLOB_BUILD_MODULE=OFF -DCMAKE_BUILD_TYPE=Debug ||
-	! run_logged "$LOG_DIR/asan-build.log" cmake --build build-asan -j2; then
-	record asan-unit 0 1 "sanitizer build failed" $((SECONDS - t0))
-else
-	rc=0
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		run_logged "$log" ctest --test-dir build-asan --output-on-failure || rc=$?
-	line="$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)"
-	if [ -z "$line" ]; then
-		record asan-unit 0 1 "no ctest summary line, exit $rc" $((SECONDS - t0))
-	else
-		failed="$(sed -E 's/^[0-9]+% tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")"
-		total="$(sed -E 's/^[0-9]+% tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")"
-		note="$line"
-		if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-			failed=1
-			note="$line; but ctest exited $rc"
-		fi
-		record asan-unit "$((total - failed))" "$failed" "$note" $((SECONDS - t0))
-	fi
-fi
-
-# ---------------------------------------------------------------------------
-# libFuzzer targets, FUZZ_SECONDS each (default 30), seeds and kept regressions first.
-banner "fuzz: test/fuzz/run.sh ${FUZZ_SECONDS:-30}"
-t0=$SECONDS
-log="$LOG_DIR/fuzz.log"
-rc=0
-run_logged "$log" bash test/fuzz/run.sh "${FUZZ_SECONDS:-30}" || rc=$?
-record_from_log fuzz "$log" "$rc" "$t0"
-
-# ---------------------------------------------------------------------------
-# AZB_FULL=1: also the long runs that CI skips (they need ~6 more minutes):
-# the 120 s soak with two Azurite outages, and the extension itself under
-# ASan + UBSan (regress, Azurite suites, a short soak). Counted like e2e.
-long_stage() {
-	local name=$1 log rc t0=$SECONDS
-	shift
-	banner "$name: $*"
-	log="$LOG_DIR/$name.log"
-	rc=0
-	run_logged "$log" "$@" || rc=$?
-	record_from_log "$name" "$log" "$rc" "$t0"
-}
+# AZB_FULL=1: also the extension itself under ASan + UBSan (about 10 more minutes).
 if [ "${AZB_FULL:-0}" = 1 ]; then
-	if [ "$BUILD_OK" = 1 ]; then
-		long_stage soak bash test/soak/soak.sh
-	else
-		record soak 0 1 "cannot run: build failed" 0
-	fi
-	long_stage asan bash test/sanitize/asan.sh
+	summary_stage asan bash test/sanitize/asan.sh
 fi
 
-# ---------------------------------------------------------------------------
 banner "summary (logs in $LOG_DIR)"
-for s in "${SUMMARY[@]}"; do
-	echo "$s"
-done
+printf '%s\n' "${SUMMARY[@]}"
 echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
 [ "$TOTAL_FAIL" -eq 0 ]
