@@ -17,7 +17,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # links (libcurl, OpenSSL, libxml2), the unit-test stack (GoogleTest, nlohmann
 # json for the vector files), curl for the e2e suite, pgbouncer for
 # test/t/050_pgbouncer.pl, and Chromium with a font
-# for the browser test (test/browser, driven by playwright-core from npm).
+# for the browser test (test/browser, driven by playwright-core from npm),
+# IPC::Run for PostgreSQL's TAP framework (test/t/*.pl), and debhelper with
+# pg_buildext (postgresql-server-dev-all) for the Debian package (debian/).
 PACKAGES=(
 	build-essential
 	cmake
@@ -35,6 +37,9 @@ PACKAGES=(
 	nlohmann-json3-dev
 	curl
 	pgbouncer
+	libipc-run-perl
+	debhelper
+	postgresql-server-dev-all
 	chromium
 	fonts-dejavu-core
 )

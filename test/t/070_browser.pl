@@ -1,5 +1,5 @@
-# Browser end-to-end test: real headless Chromium uploads straight to Azurite
 # AZB_SLOW: left out by AZB_QUICK=1 (test/run-all.sh): Chromium, about a minute.
+# Browser end-to-end test: real headless Chromium uploads straight to Azurite
 # with the example of examples/browser-upload.
 #
 # All on 127.0.0.1: a cluster (the backend logs in over TCP with a password),
