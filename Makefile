@@ -6,8 +6,16 @@ OBJS        = $(SRCS:.cpp=.o)
 DATA        = $(wildcard azure_blob--*.sql)
 PGFILEDESC  = "azure_blob - Azure Blob Storage SAS URLs and file metadata"
 
-REGRESS      = setup accounts keys_at_rest endpoints sas metadata identity security errors privileges badinput upgrade cleanup
-REGRESS_OPTS = --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
+# pg_regress suite (sql/, expected/): `make installcheck` runs test/schedule,
+# which groups these files into lines whose files run in parallel.  REGRESS
+# names the same files: PGXS needs it set (for --dbname and `make clean`), and
+# installcheck checks that the two lists agree, so a new file goes in both.
+REGRESS          = setup accounts keys_at_rest endpoints sas metadata identity security errors privileges badinput upgrade cleanup
+REGRESS_SCHEDULE = $(srcdir)/test/schedule
+REGRESS_OPTS     = --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
+# PGXS's installcheck would pass the REGRESS names one after the other; ours
+# (below) passes the schedule instead.
+NO_INSTALLCHECK  = 1
 
 PG_CPPFLAGS = -Isrc $(shell xml2-config --cflags)
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register
@@ -27,6 +35,18 @@ include $(PGXS)
 
 # Postgres built --with-llvm also compiles each .cpp to bitcode with clang, without PG_CXXFLAGS.
 COMPILE.cxx.bc += $(PG_CXXFLAGS)
+
+# The schedule and REGRESS must name the same files, each once.
+.PHONY: installcheck check-schedule
+check-schedule:
+	@scheduled="$$(sed -n 's/^test://p' '$(REGRESS_SCHEDULE)' | tr -s ' \t' '\n\n' | sed '/^$$/d' | sort | tr '\n' ' ')"; \
+	listed="$$(printf '%s\n' $(REGRESS) | sort | tr '\n' ' ')"; \
+	if [ "$$scheduled" != "$$listed" ]; then \
+		echo "$(REGRESS_SCHEDULE) and REGRESS in the Makefile name different files:" >&2; \
+		echo "  schedule: $$scheduled" >&2; echo "  REGRESS:  $$listed" >&2; exit 1; \
+	fi
+installcheck: check-schedule
+	$(pg_regress_installcheck) $(REGRESS_OPTS) --schedule=$(REGRESS_SCHEDULE)
 
 # Attack tests of the 1.1 security review (test/security/): pg_regress files
 # in test/security/sql and isolation specs in test/security/specs, each with

@@ -23,6 +23,8 @@ SELECT azure_account_add('dead', 'UseDevelopmentStorage=true;BlobEndpoint=http:/
 SET azure_blob.require_user_id = off;
 -- Nothing due in the deletion queue, so that no case deletes anything by accident.
 UPDATE azure_blob.deletion_queue SET next_attempt_at = 'infinity';
+-- A registered file of its own, for the UPDATE cases.
+INSERT INTO azure_files (blob_name, user_id) VALUES ('bad/guide.png', 'user_123');
 
 CREATE TABLE bad_baseline AS
 SELECT (SELECT count(*) FROM azure_files) AS files, (SELECT count(*) FROM azure_blob.accounts) AS accounts,
@@ -307,16 +309,16 @@ SELECT bad($$INSERT INTO azure_files (blob_name, size_bytes) SELECT blob_name, -
 SELECT bad($$INSERT INTO azure_files (blob_name, etag) SELECT blob_name, E'"0x1"\r\n' FROM azure_generate_upload_sas('x.txt', 'text/plain')$$, '22023');
 SELECT bad($$INSERT INTO azure_files (blob_name, file_url) SELECT blob_name, file_url || '?sv=1' FROM azure_generate_upload_sas('x.txt', 'text/plain')$$, '22023');
 RESET ROLE;
-SELECT bad($$UPDATE azure_files SET blob_name = 'x.txt' WHERE blob_name = 'guide.png'$$, '0A000');
-SELECT bad($$UPDATE azure_files SET file_url = 'https://evil.example.com/' WHERE blob_name = 'guide.png'$$, '0A000');
-SELECT bad($$UPDATE azure_files SET account = 'prod' WHERE blob_name = 'guide.png'$$, '0A000');
-SELECT bad($$UPDATE azure_files SET container = NULL WHERE blob_name = 'guide.png'$$, '0A000');
-SELECT bad($$UPDATE azure_files SET user_id = NULL WHERE blob_name = 'guide.png'$$, '22004');
-SELECT bad($$UPDATE azure_files SET user_id = '' WHERE blob_name = 'guide.png'$$, '22023');
-SELECT bad($$UPDATE azure_files SET size_bytes = -5 WHERE blob_name = 'guide.png'$$, '22023');
-SELECT bad($$UPDATE azure_files SET etag = E'x\ny' WHERE blob_name = 'guide.png'$$, '22023');
-SELECT bad($$UPDATE azure_files SET content_type = 'image' WHERE blob_name = 'guide.png'$$, '22023');
-SELECT bad($$UPDATE azure_files SET content_type = E'image/png\r\nX: 1' WHERE blob_name = 'guide.png'$$, '22023');
+SELECT bad($$UPDATE azure_files SET blob_name = 'x.txt' WHERE blob_name = 'bad/guide.png'$$, '0A000');
+SELECT bad($$UPDATE azure_files SET file_url = 'https://evil.example.com/' WHERE blob_name = 'bad/guide.png'$$, '0A000');
+SELECT bad($$UPDATE azure_files SET account = 'prod' WHERE blob_name = 'bad/guide.png'$$, '0A000');
+SELECT bad($$UPDATE azure_files SET container = NULL WHERE blob_name = 'bad/guide.png'$$, '0A000');
+SELECT bad($$UPDATE azure_files SET user_id = NULL WHERE blob_name = 'bad/guide.png'$$, '22004');
+SELECT bad($$UPDATE azure_files SET user_id = '' WHERE blob_name = 'bad/guide.png'$$, '22023');
+SELECT bad($$UPDATE azure_files SET size_bytes = -5 WHERE blob_name = 'bad/guide.png'$$, '22023');
+SELECT bad($$UPDATE azure_files SET etag = E'x\ny' WHERE blob_name = 'bad/guide.png'$$, '22023');
+SELECT bad($$UPDATE azure_files SET content_type = 'image' WHERE blob_name = 'bad/guide.png'$$, '22023');
+SELECT bad($$UPDATE azure_files SET content_type = E'image/png\r\nX: 1' WHERE blob_name = 'bad/guide.png'$$, '22023');
 
 -- azure_account_add, azure_account_add_from_env, azure_account_remove ---------
 -- Keys: Base64 of exactly 64 bytes.  k64 is a valid one.
@@ -584,6 +586,7 @@ DROP DATABASE regress_azure_sqlascii;
 \pset format aligned
 SELECT bad_counts() AS "files/accounts/queue written";
 SELECT azure_account_remove('dead');
+DELETE FROM azure_files WHERE blob_name = 'bad/guide.png';
 DROP FUNCTION public.bad(text, text), public.bad_counts();
 DROP TABLE bad_baseline;
 RESET azure_blob.allow_http;

@@ -101,6 +101,9 @@ SELECT blob_name, content_type, substring(azure_generate_read_sas(blob_name) fro
 SELECT substring(azure_blob_sas_url('ct/page.html', 'r', '2030-01-01', content_disposition => 'inline') from '&sp=r(&[^&]*)&sig=') AS admin_inline;
 DELETE FROM azure_files WHERE blob_name LIKE 'ct/%';
 
+-- The rows this file made (files running in parallel add rows of their own).
 SELECT regexp_replace(blob_name, '^[0-9a-f-]{36}-', '<uuid>-') AS blob_name,
        CASE WHEN user_id = current_user THEN '<owner>' ELSE user_id END AS user_id, account, container
-  FROM azure_files ORDER BY id;
+  FROM azure_files
+ WHERE blob_name IN ('guide.png', 'dir/x y+z#1?.txt', 'résumé 日本.txt', '100%.txt', 'owner.txt', 'report.pdf', :'up_blob_name')
+ ORDER BY id;

@@ -54,3 +54,21 @@ SELECT p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_c
  ORDER BY 1;
 -- pg_dump keeps the accounts and the files.
 SELECT unnest(extconfig)::regclass AS dumped FROM pg_extension WHERE extname = 'azure_blob' ORDER BY 1;
+
+-- The standard accounts, which every file may use and none changes: default
+-- (Azurite, container uploads), prod (Azure, container data) and custom (a
+-- custom domain, no default container).  Azurite accounts (loopback) need
+-- allow_http, the custom domain an entry in the endpoint host list
+-- (sql/endpoints.sql tests both).
+SET azure_blob.allow_http = on;
+SET azure_blob.allowed_endpoint_hosts = '.blob.core.windows.net, .example.com';
+SELECT azure_account_add('default', 'UseDevelopmentStorage=true', 'uploads');
+SELECT azure_account_add('prod',
+  'DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==;EndpointSuffix=core.windows.net',
+  'data');
+-- Explicit BlobEndpoint wins over the derived one; one trailing "/" is dropped.
+SELECT azure_account_add('custom',
+  ' AccountName=myaccount ; AccountKey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw== ;;BlobEndpoint=https://files.example.com/;', NULL);
+SELECT * FROM azure_accounts ORDER BY alias;
+RESET azure_blob.allowed_endpoint_hosts;
+RESET azure_blob.allow_http;
