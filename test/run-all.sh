@@ -101,7 +101,7 @@ ctest_stage() {
 }
 
 # regress_stage NAME TARGET DIFFS...: pg_regress (and isolation) under pgve,
-# counted from its per-test lines ("test foo ... ok", "     foo ... FAILED").
+# counted from its per-test lines.
 regress_stage() {
 	local name=$1 target=$2 log="$LOG_DIR/$1.log" rc=0 t0=$SECONDS d
 	shift 2
@@ -109,8 +109,9 @@ regress_stage() {
 	rm -f "$@"
 	run_logged "$log" pgve make -k "$target" || rc=$?
 	for d in "$@"; do [ -s "$d" ] && { echo "----- $d -----"; cat "$d"; }; done
-	verdict "$name" "$log" "$rc" "$t0" "$(grep -cE '^(test| ) +[^ ].* \.\.\. ok( |$)' "$log" || true)" \
-		"$(grep -cE '^(test| ) +[^ ].* \.\.\. (FAILED|failed)( |$)' "$log" || true)" "pg_regress, exit $rc"
+	# PostgreSQL 15: "test foo ... ok"; 16 and later: "ok 1 - foo", "not ok 2 + bar" (parallel).
+	verdict "$name" "$log" "$rc" "$t0" "$(grep -cE '^((test| ) +[^ ].* \.\.\. ok( |$)|ok [0-9]+ +[-+] )' "$log" || true)" \
+		"$(grep -cE '^((test| ) +[^ ].* \.\.\. (FAILED|failed)( |$)|not ok [0-9]+ +[-+] )' "$log" || true)" "pg_regress, exit $rc"
 }
 
 # tap_stage FILE: one TAP suite as the postgres OS user (initdb refuses root),
