@@ -54,13 +54,27 @@ step() {
 	echo "==> $*"
 }
 
-# Show SQL the way a user would type it, then its result as psql prints it.
+# Show each statement of SQL the way a user would type it, with its result
+# as psql prints it right under it. A statement ends with a line ending in
+# ';'; each runs in a transaction of its own (after SET LOCAL
+# azure_blob.user_id when USER_ID is given), as an app would run it.
 # sql_show ROLE USER_ID SQL [psql -v args]
 sql_show() {
 	local role=$1 uid=$2 sql=$3
 	shift 3
-	printf '%s\n' "$sql" | sed 's/^/    sql> /'
-	sql_run "$role" "$uid" "$sql" "$@" | sed 's/^/    /'
+	local line stmt=""
+	while IFS= read -r line; do
+		stmt+="$line"$'\n'
+		if [[ "$line" == *";" ]]; then
+			printf '%s' "$stmt" | sed '1s/^/    sql> /; 2,$s/^/         /'
+			sql_run "$role" "$uid" "$stmt" "$@" | sed 's/^/    /'
+			stmt=""
+		fi
+	done <<<"$sql"
+	if [ -n "$stmt" ]; then
+		echo "sql_show: statement without a final ';': $stmt" >&2
+		return 1
+	fi
 }
 
 # sql_run ROLE USER_ID SQL [psql args]: run as ROLE (superuser when ROLE is
@@ -77,7 +91,9 @@ sql_run() {
 		if [ -n "$uid" ]; then
 			printf "BEGIN;\nSET LOCAL azure_blob.user_id = :'uid';\n"
 		fi
-		printf '%s\n' "$sql"
+		# Quiet but for SQL's own results: command tags (CREATE ROLE, DELETE 1)
+		# are results too.
+		printf '\\set QUIET off\n%s\n\\set QUIET on\n' "$sql"
 		if [ -n "$uid" ]; then
 			printf 'COMMIT;\n'
 		fi

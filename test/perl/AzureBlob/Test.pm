@@ -32,6 +32,10 @@
 #                                ->port, ->endpoint, ->connection_string, ->kill,
 #                                ->restart (same port; blobs survive with persist),
 #                                ->stop (also at exit)
+#   readme_snippet(NAME)         the body of the fenced code block that follows
+#                                the line "<!-- snippet: NAME -->" in README.md
+#   file_snippet(PATH)           the lines of PATH (relative to the repository)
+#                                between "README snippet begin" and "... end"
 #
 # Only 127.0.0.1 and the cluster's own Unix socket are ever used.
 package AzureBlob::Test;
@@ -51,7 +55,7 @@ use Test::More;
 our @EXPORT = qw(
   $AZB_FS $AZB_ROOT azb_node azb_setup_db azb_role azb_sql azb_ok
   check_out expect_state azb_session sess_query sqlstate_of curl azb_free_port
-  $AZURITE_DEV_KEY
+  $AZURITE_DEV_KEY readme_snippet file_snippet
 );
 
 # Unit separator between columns: never occurs in names, URLs or timestamps.
@@ -197,6 +201,24 @@ sub azb_free_port
 	my $port = $sock->sockport;
 	close $sock;
 	return $port;
+}
+
+sub readme_snippet
+{
+	my ($name) = @_;
+	my $readme = PostgreSQL::Test::Utils::slurp_file("$AZB_ROOT/README.md");
+	$readme =~ /^<!-- snippet: \Q$name\E(?: [^\n]*)? -->\n```[^\n]*\n(.*?)^```$/ms
+	  or die "README.md has no code block after <!-- snippet: $name -->\n";
+	return $1;
+}
+
+sub file_snippet
+{
+	my ($path) = @_;
+	my $text = PostgreSQL::Test::Utils::slurp_file("$AZB_ROOT/$path");
+	$text =~ /^[^\n]*README snippet begin\n(.*?)^[^\n]*README snippet end$/ms
+	  or die "$path has no README snippet markers\n";
+	return $1;
 }
 
 package AzureBlob::Test::Azurite;
