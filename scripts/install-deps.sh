@@ -18,7 +18,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # json for the vector files), curl for the e2e suite, pgbouncer for
 # test/t/050_pgbouncer.pl, and Chromium with a font
 # for the browser test (test/browser, driven by playwright-core from npm),
-# IPC::Run for PostgreSQL's TAP framework (test/t/*.pl), and debhelper with
+# pg_cron and psycopg2 for the documented pg_cron setup and driver snippets
+# (test/t/120_pg_cron.pl, 110_drivers.pl), IPC::Run for PostgreSQL's TAP framework (test/t/*.pl), and debhelper with
 # pg_buildext (postgresql-server-dev-all) for the Debian package (debian/).
 PACKAGES=(
 	build-essential
@@ -37,6 +38,8 @@ PACKAGES=(
 	nlohmann-json3-dev
 	curl
 	pgbouncer
+	postgresql-15-cron
+	python3-psycopg2
 	libipc-run-perl
 	debhelper
 	postgresql-server-dev-all

@@ -1,3 +1,4 @@
+# AZB_SLOW: left out by AZB_QUICK=1 (test/run-all.sh): waits for pg_cron's next minute, 1 to 3 minutes.
 # The README's "Scheduled maintenance with pg_cron", done as written: the
 # postgresql.conf lines and the SQL block are read from README.md itself (so
 # the documentation cannot drift from what is tested), and the scheduled jobs

@@ -150,7 +150,9 @@ sub check_out
 	my $r = azb_sql($node, $db, $sql, %opt);
 	if ($r->{rc} != 0)
 	{
-		return fail($label) && diag("failed: $r->{err}");
+		fail($label);
+		diag("failed: $r->{err}");
+		return 0;
 	}
 	return is($r->{out}, $want, $label);
 }
@@ -162,7 +164,9 @@ sub expect_state
 	my $r = azb_sql($node, $db, $sql, %opt);
 	if ($r->{rc} == 0)
 	{
-		return fail("$label -> $state") && diag("succeeded: $r->{out}");
+		fail("$label -> $state");
+		diag("succeeded: $r->{out}");
+		return 0;
 	}
 	return is($r->{state}, $state, "$label -> $state") || diag($r->{err});
 }
