@@ -115,7 +115,12 @@ SELECT CASE d.classid WHEN 'pg_proc'::regclass THEN 'function'
   FROM pg_depend d
   JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'azure_blob'
   LEFT JOIN pg_class c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid
- WHERE d.deptype = 'e';
+ WHERE d.deptype = 'e'
+   -- PostgreSQL 18 also records the row type of each table and view (and its
+   -- array type) as a member; they have no privileges of their own to check.
+   AND NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_class r ON r.oid = t.typrelid
+                    WHERE d.classid = 'pg_type'::regclass AND r.relkind <> 'c'
+                      AND t.oid IN (d.objid, (SELECT typelem FROM pg_type WHERE oid = d.objid)));
 SELECT kind, count(*) FROM priv_objects GROUP BY kind ORDER BY kind;
 
 -- What the catalog says: EXECUTE (X), table/view privileges as in aclitem

@@ -59,6 +59,7 @@ extern "C" {
 #include <utility>
 
 #include "arguments.hpp"
+#include "compat.hpp"
 #include "core/connection_string.hpp"
 #include "core/names.hpp"
 #include "core/seal.hpp"

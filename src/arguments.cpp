@@ -6,6 +6,8 @@
  */
 #include "arguments.hpp"
 
+#include "compat.hpp"
+
 extern "C" {
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"

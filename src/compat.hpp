@@ -9,9 +9,18 @@
 extern "C" {
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "storage/proc.h"
 #include "utils/guc.h"
 #include "utils/guc_tables.h"
+
+/*
+ * The varlena macros (VARDATA_ANY, VARSIZE_ANY_EXHDR, VARATT_IS_*) moved
+ * from postgres.h into varatt.h in PostgreSQL 16.
+ */
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
+#endif
 }
 
 #include <cstring>
@@ -46,6 +55,20 @@ FindGucRecord(const char *name) {
 		if (vars[i] != nullptr && pg_strcasecmp(vars[i]->name, name) == 0)
 			return vars[i];
 	return nullptr;
+#endif
+}
+
+/*
+ * index_beginscan() for a plain, uninstrumented index scan.  PostgreSQL 18
+ * added the IndexScanInstrumentation argument (EXPLAIN's index search
+ * counts); nullptr means none.
+ */
+inline IndexScanDesc
+BeginIndexScan(Relation heap, Relation index, Snapshot snapshot, int nkeys, int norderbys) {
+#if PG_VERSION_NUM >= 180000
+	return index_beginscan(heap, index, snapshot, nullptr, nkeys, norderbys);
+#else
+	return index_beginscan(heap, index, snapshot, nkeys, norderbys);
 #endif
 }
 

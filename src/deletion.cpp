@@ -32,6 +32,7 @@ extern "C" {
 
 #include <cstring>
 
+#include "compat.hpp"
 #include "extension_objects.hpp"
 #include "rights.hpp"
 
@@ -80,7 +81,7 @@ IsRegistered(const char *account, const char *container, text *blob) {
 		ScanKeyData key;
 		ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid, index->rd_indcollation[0], F_TEXTEQ,
 		                       PointerGetDatum(blob));
-		IndexScanDesc scan = index_beginscan(heap, index, snap, 1, 0);
+		IndexScanDesc scan = BeginIndexScan(heap, index, snap, 1, 0);
 		index_rescan(scan, &key, 1, nullptr, 0);
 		while (!found && index_getnext_slot(scan, ForwardScanDirection, slot))
 			found = matches(slot);

@@ -258,7 +258,7 @@ FastLookup(text *blob, ReadableFile *file) {
 	ScanKeyData key;
 	ScanKeyEntryInitialize(&key, 0, 1, HTEqualStrategyNumber, InvalidOid, index->rd_indcollation[0], F_TEXTEQ,
 	                       PointerGetDatum(blob));
-	IndexScanDesc scan = index_beginscan(heap, index, snapshot, 1, 0);
+	IndexScanDesc scan = BeginIndexScan(heap, index, snapshot, 1, 0);
 	index_rescan(scan, &key, 1, nullptr, 0);
 	TupleTableSlot *slot = table_slot_create(heap, nullptr);
 	Probe result = Probe::kNotReadable;

@@ -30,6 +30,7 @@ extern "C" {
 #include <vector>
 
 #include "accounts.hpp"
+#include "compat.hpp"
 #include "core/encoding.hpp"
 #include "core/names.hpp"
 #include "core/rest.hpp"

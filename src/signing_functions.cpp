@@ -28,6 +28,7 @@ extern "C" {
 
 #include "accounts.hpp"
 #include "arguments.hpp"
+#include "compat.hpp"
 #include "core/names.hpp"
 #include "core/sas.hpp"
 #include "core/time_format.hpp"
