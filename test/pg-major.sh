@@ -56,7 +56,7 @@ echo "pg-major: built and installed in $((SECONDS - t0)) s"
 
 rc=0
 t0=$SECONDS
-PORT=$(bash -c '. "$1/test/lib.sh"; azb_free_port' _ "$ROOT")
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 as_pg initdb -D "$PGDATA" -A trust -U postgres -E UTF8 --no-locale >"$W/initdb.log" 2>&1 &&
 	as_pg pg_ctl -D "$PGDATA" -l "$W/server.log" -w \
 		-o "-p $PORT -k $W -c listen_addresses=127.0.0.1" start >/dev/null ||

@@ -11,6 +11,10 @@
 #   tap:NAME  make installcheck-tap as the postgres OS user: one stage per test/t/*.pl
 #             (Azurite, PgBouncer, hot standby, Chromium...; each starts its own clusters)
 #   package   test/package/deb.sh: the Debian package builds, installs and passes installcheck
+#   pg18:*    test/pg-major.sh: build against PostgreSQL 18.3 (AZB_PG18_PREFIX, default
+#             /opt/postgresql-18.3, built from ../shared/pg/build.sh in the background when
+#             missing), pg_regress, attacks and every TAP suite on it, and pg_upgrade 15 -> 18;
+#             skipped, and said so, without an 18 install and without ../shared
 #   asan-unit cmake -DAZURE_BLOB_SANITIZE=ON + ctest
 #   fuzz      test/fuzz/run.sh, FUZZ_SECONDS (30) per target
 # AZB_QUICK=1 keeps deps, meta, build, unit, regress, attacks and the TAP suites
@@ -150,6 +154,15 @@ fi
 
 summary_stage meta python3 scripts/check-meta.py META.json
 
+# PostgreSQL 18 builds (about 10 minutes, once per machine) while the 15 stages run.
+PG18_PREFIX="${AZB_PG18_PREFIX:-/opt/postgresql-18.3}"
+PG18_BUILD_PID=""
+if [ "$QUICK" != 1 ] && [ ! -x "$PG18_PREFIX/bin/pg_config" ] && [ -x "$ROOT/../shared/pg/build.sh" ]; then
+	echo "pg18: building PostgreSQL 18.3 into $PG18_PREFIX in the background (log: $LOG_DIR/pg18-build.log)"
+	bash "$ROOT/../shared/pg/build.sh" 18.3 "$PG18_PREFIX" >"$LOG_DIR/pg18-build.log" 2>&1 &
+	PG18_BUILD_PID=$!
+fi
+
 banner "build: make && make install"
 t0=$SECONDS
 BUILD_OK=0
@@ -186,6 +199,34 @@ else
 		tap_stage "$f"
 	done
 	[ "$QUICK" = 1 ] || summary_stage package bash test/package/deb.sh
+fi
+
+# pg18_stage: test/pg-major.sh, counted as two stages (pg_regress lines before its
+# "pg_regress stages took" line, TAP lines after it).
+pg18_stage() {
+	local log="$LOG_DIR/pg18.log" rc=0 t0=$SECONDS reg tap
+	banner "pg18: test/pg-major.sh $PG18_PREFIX"
+	if [ -n "$PG18_BUILD_PID" ] && ! wait "$PG18_BUILD_PID"; then
+		tail -20 "$LOG_DIR/pg18-build.log"
+		record pg18 0 1 "building PostgreSQL 18.3 failed (see $LOG_DIR/pg18-build.log)" $((SECONDS - t0))
+		return 0
+	fi
+	run_logged "$log" bash test/pg-major.sh "$PG18_PREFIX" || rc=$?
+	if grep -q '^pg-major: skipped:' "$log"; then
+		record pg18 0 0 "$(sed -n 's/^pg-major: //p' "$log" | head -1)" $((SECONDS - t0))
+		return 0
+	fi
+	reg="$(sed '/^pg-major: pg_regress stages took/q' "$log")"
+	tap="$(sed -n '/^pg-major: pg_regress stages took/,$p' "$log")"
+	record pg18:regress "$(grep -cE '^ok [0-9]+ +[-+] ' <<<"$reg" || true)" \
+		"$(grep -cE '^not ok [0-9]+ +[-+] ' <<<"$reg" || true)" "pg_regress on 18" 0
+	verdict pg18:tap "$log" "$rc" "$t0" "$(grep -cE '^ok [0-9]+( |$)' <<<"$tap" || true)" \
+		"$(grep -E '^not ok [0-9]+' <<<"$tap" | grep -vc '# TODO' || true)" "TAP on 18, exit $rc"
+}
+if [ "$QUICK" = 1 ]; then
+	record pg18 0 0 "skipped: AZB_QUICK=1" 0
+elif [ "$BUILD_OK" = 1 ]; then
+	pg18_stage
 fi
 
 if [ "$QUICK" != 1 ]; then
