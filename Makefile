@@ -6,7 +6,7 @@ OBJS        = $(SRCS:.cpp=.o)
 DATA        = $(wildcard azure_blob--*.sql)
 PGFILEDESC  = "azure_blob - Azure Blob Storage SAS URLs and file metadata"
 
-REGRESS      = setup accounts keys_at_rest endpoints sas metadata identity security errors privileges badinput upgrade cleanup
+REGRESS      = setup settings accounts keys_at_rest endpoints sas metadata identity security errors privileges badinput registration upgrade reinstall cleanup
 REGRESS_OPTS = --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 
 PG_CPPFLAGS = -Isrc $(shell xml2-config --cflags)
