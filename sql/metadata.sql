@@ -75,7 +75,9 @@ BEGIN;
 SET LOCAL azure_blob.user_id = 'user_789';
 SELECT blob_name = :'up_blob_name' AS same_name, file_url = :'up_file_url' AS same_url, user_id, account, container
   FROM azure_save_metadata(:'up_blob_name');
+-- Again, as the same user: the row it has (registration.sql tests more).
 SELECT try(format('SELECT azure_save_metadata(%L)', :'up_blob_name'));
+SELECT count(*) AS rows_for_name FROM azure_files WHERE blob_name = :'up_blob_name';
 SELECT try(format('SELECT azure_save_metadata(%L, %L)', 'other-' || :'up_blob_name', :'up_file_url'));
 COMMIT;
 

@@ -114,6 +114,106 @@ FetchProperties(const Target &t, const std::string &blob) {
 }
 
 /*
+ * The caller's registration of blob, if it is the one azure_save_metadata
+ * would write now: the same user id, account and container, and the same
+ * file URL when one is given; else NULL.  All strings in the server
+ * encoding.  The query runs as the caller, so row-level security applies: a
+ * user sees only rows with the own user id, an administrator every row,
+ * of which the user_id condition keeps the own.  The table is found by OID
+ * (extension_objects.hpp).  Postgres code only: call inside PgCall().
+ */
+HeapTupleHeader
+FindOwnRegistration(const char *blob, const char *user_id, const char *account, const char *container, Datum file_url,
+                    bool file_url_null) {
+	const Oid relid = AzureFiles().relid;
+	const char *table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
+	char *sql = psprintf("SELECT * FROM %s WHERE blob_name OPERATOR(pg_catalog.=) $1 AND user_id OPERATOR(pg_catalog.=) $2"
+	                     " AND account OPERATOR(pg_catalog.=) $3 AND container OPERATOR(pg_catalog.=) $4%s",
+	                     table, file_url_null ? "" : " AND file_url OPERATOR(pg_catalog.=) $5");
+	Oid types[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum values[5] = {CStringGetTextDatum(blob), CStringGetTextDatum(user_id), CStringGetTextDatum(account),
+	                   CStringGetTextDatum(container), file_url};
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	/* Not read-only: a fresh snapshot, which sees a registration committed while we waited for its lock. */
+	int rc = SPI_execute_with_args(sql, file_url_null ? 4 : 5, types, values, nullptr, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not look up azure_files: %s", SPI_result_code_string(rc));
+	/* Copied into the caller's context, which SPI_finish leaves alone. */
+	HeapTupleHeader row = SPI_processed == 1 ? SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc) : nullptr;
+	SPI_finish();
+	return row;
+}
+
+/* Inserts the row of azure_save_metadata as the caller and returns it; schema: ExtensionSchema().  Postgres code only. */
+HeapTupleHeader
+InsertFileRow(Oid schema, Datum *args, bool *arg_nulls) {
+	/*
+	 * azure_blob.insert_file(), called by OID, inserts as the caller
+	 * (trigger and row-level security apply) without resolving the
+	 * table's name at run time.
+	 */
+	Datum row;
+	bool row_null;
+	if (CallExtensionFunction("insert_file", 5, args, arg_nulls, &row, &row_null)) {
+		if (row_null)
+			elog(ERROR, "could not insert into azure_files");
+		return DatumGetHeapTupleHeader(row);
+	}
+	/* The database still has 1.0's SQL objects (until ALTER EXTENSION UPDATE): 1.0's INSERT. */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	char *sql = psprintf("INSERT INTO %s.azure_files (blob_name, file_url, content_type, size_bytes, etag) "
+	                     "VALUES ($1, $2, $3, $4, $5) RETURNING *",
+	                     quote_identifier(get_namespace_name(schema)));
+	Oid types[5] = {TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID};
+	char nulls[5];
+	for (int i = 0; i < 5; i++)
+		nulls[i] = arg_nulls[i] ? 'n' : ' ';
+	int rc = SPI_execute_with_args(sql, 5, types, args, nulls, false, 1);
+	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
+		elog(ERROR, "could not insert into azure_files: %s", SPI_result_code_string(rc));
+	/* Copied into the caller's context, which SPI_finish leaves alone. */
+	HeapTupleHeader result = SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
+	SPI_finish();
+	return result;
+}
+
+/*
+ * InsertFileRow, with a name that is taken reported as such: 23505 naming
+ * the blob, instead of the unique index and the CONTEXT of insert_file.
+ * The same error whoever holds the row (the caller's own row for another
+ * account, container or file URL, or a row the caller cannot see), so it
+ * tells no more than that the name is taken.  Other errors pass unchanged.
+ * Plain Postgres error handling (PG_TRY), so no PgError is caught outside
+ * Guard().  Postgres code only.
+ */
+HeapTupleHeader
+InsertRegistration(const char *blob, Oid schema, Datum *args, bool *arg_nulls) {
+	MemoryContext cxt = CurrentMemoryContext;
+	HeapTupleHeader volatile result = nullptr;
+	PG_TRY();
+	{
+		result = InsertFileRow(schema, args, arg_nulls);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		ErrorData *edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || edata->constraint_name == nullptr ||
+		    strcmp(edata->constraint_name, "azure_files_blob_name_key") != 0)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION), errmsg("blob \"%s\" is already registered", blob),
+		                errdetail("A blob name is registered once. The registration that holds it belongs to "
+		                          "another user, or to another account, container or file URL."),
+		                errhint("Register a new upload: call azure_generate_upload_sas() again.")));
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/*
  * Deletes blob, which was uploaded with a content type other than the one its
  * upload URL was issued for, then throws 22023.  A failure to delete is
  * reported in the hint, never instead of the 22023; a cancel still wins.
@@ -508,6 +608,8 @@ PG_FUNCTION_INFO_V1(azure_save_metadata);
  * caller.  The name must have been issued to the caller (admins excepted);
  * with azure_blob.verify_uploads the blob must exist, and its size, type and
  * ETag are recorded.  The row goes in as the caller: trigger and RLS apply.
+ * Registering the same blob again, as the same user, returns the row it has
+ * (docs/sqlstates.md lists the errors).
  */
 Datum
 azure_save_metadata(PG_FUNCTION_ARGS) {
@@ -519,6 +621,7 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 	Datum file_url_arg = PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1);
 	const bool file_url_null = PG_ARGISNULL(1);
 	const char *user_id = CurrentUserIdUtf8();
+	const char *user_id_server = CurrentUserId();
 
 	const char *blob_server = text_to_cstring(blob_arg);
 
@@ -539,11 +642,23 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 		 * row), or we wait for its commit (and then see no blob).
 		 */
 		PgCall([&] { (void) LockBlob(t.acct->alias.c_str(), t.container.c_str(), blob_server, true); });
+		/*
+		 * Registered already, by this user, for this account and container:
+		 * the same call again (a retry after a lost reply, a double click)
+		 * returns that row, as registered, without asking Azure again.  After
+		 * the lock, so a concurrent registration of the name has committed.
+		 */
+		HeapTupleHeader existing = PgCall([&] {
+			return FindOwnRegistration(blob_server, user_id_server, t.acct->alias.c_str(), t.container.c_str(),
+			                           file_url_arg, file_url_null);
+		});
+		if (existing != nullptr)
+			return existing;
 		Properties p;
 		if (guc_verify_uploads) {
 			p = FetchProperties(t, blob);
 			if (!p.exists)
-				throw Error(sqlstate::kUndefinedObject,
+				throw Error(sqlstate::kNoDataFound,
 				            "blob " + Quoted(blob) + " does not exist in container " + Quoted(t.container), {},
 				            "Upload it with the URL from azure_generate_upload_sas() first.");
 			/*
@@ -595,35 +710,7 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 		return PgCall([&] {
 			Datum args[5] = {PointerGetDatum(blob_arg), file_url_arg, v.content_type, Int64GetDatum(p.size), v.etag};
 			bool arg_nulls[5] = {false, file_url_null, v.content_type_server == nullptr, !has_size, v.etag_server == nullptr};
-			/*
-			 * azure_blob.insert_file(), called by OID, inserts as the caller
-			 * (trigger and row-level security apply) without resolving the
-			 * table's name at run time.
-			 */
-			Datum row;
-			bool row_null;
-			if (CallExtensionFunction("insert_file", 5, args, arg_nulls, &row, &row_null)) {
-				if (row_null)
-					elog(ERROR, "could not insert into azure_files");
-				return DatumGetHeapTupleHeader(row);
-			}
-			/* The database still has 1.0's SQL objects (until ALTER EXTENSION UPDATE): 1.0's INSERT. */
-			if (SPI_connect() != SPI_OK_CONNECT)
-				elog(ERROR, "SPI_connect failed");
-			char *sql = psprintf("INSERT INTO %s.azure_files (blob_name, file_url, content_type, size_bytes, etag) "
-			                     "VALUES ($1, $2, $3, $4, $5) RETURNING *",
-			                     quote_identifier(get_namespace_name(schema)));
-			Oid types[5] = {TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID};
-			char nulls[5];
-			for (int i = 0; i < 5; i++)
-				nulls[i] = arg_nulls[i] ? 'n' : ' ';
-			int rc = SPI_execute_with_args(sql, 5, types, args, nulls, false, 1);
-			if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
-				elog(ERROR, "could not insert into azure_files: %s", SPI_result_code_string(rc));
-			/* Copied into the caller's context, which SPI_finish leaves alone. */
-			HeapTupleHeader result = SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc);
-			SPI_finish();
-			return result;
+			return InsertRegistration(blob_server, schema, args, arg_nulls);
 		});
 	});
 	PG_RETURN_HEAPTUPLEHEADER(row);

@@ -31,6 +31,8 @@ inline constexpr const char *kInternalError = "XX000";
 inline constexpr const char *kUndefinedFile = "58P01";
 inline constexpr const char *kIoError = "58030";
 inline constexpr const char *kConfigFileError = "F0000";
+/* A blob azure_save_metadata looked for in Azure is not there (docs/sqlstates.md says why this code). */
+inline constexpr const char *kNoDataFound = "P0002";
 } // namespace sqlstate
 
 /* An error meant for the SQL caller: SQLSTATE, message, optional detail and hint. */

@@ -172,6 +172,11 @@ ValidateFileName(std::string_view name) {
 	if (name.find('/') != std::string_view::npos || name.find('\\') != std::string_view::npos)
 		ThrowInvalid("file name must not contain \"/\" or \"\\\"",
 		             "Uploaded files are stored flat, under a generated prefix.");
+	/* Bytes bound characters from above: only a long name is counted (invalid UTF-8 is ValidateBlobName's). */
+	if (name.size() > kMaxFileNameChars && IsValidUtf8(name) && Utf8Length(name) > kMaxFileNameChars)
+		ThrowInvalid("file name is too long",
+		             "A file name has at most 987 characters: blob names are at most 1024 characters and the issued "
+		             "name adds a 37-character prefix.");
 	ValidateBlobName(name);
 }
 

@@ -193,7 +193,7 @@ UploadName(const unsigned char b[16], std::string_view file_name) {
 		*out++ = kHex[b[i] & 0xF];
 	}
 	memcpy(name.data() + 37, file_name.data(), file_name.size());
-	/* The uuid and file name are valid on their own; only the total length is left to check. */
+	/* ValidateFileName kept the file name within kMaxFileNameChars; checked again here all the same. */
 	if (Utf8Length(name) > kMaxBlobNameChars)
 		ThrowInvalid("blob name is too long", "A blob name has at most 1024 characters.");
 	return name;

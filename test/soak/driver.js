@@ -360,8 +360,8 @@ async function worker(st) {
 						if (tries < SAVE_TRIES) await sleep(RETRY_PAUSE_MS);
 						continue;
 					}
-					// 42704 is expected only when the PUT's outcome was unknown.
-					if (e.code !== '42704' || put.outcome === 'created') {
+					// P0002 (blob not in Azure; 42704 before 1.2) is expected only when the PUT's outcome was unknown.
+					if (e.code !== 'P0002' || put.outcome === 'created') {
 						anomaly(w, `save_metadata ${sas.blob_name} (PUT ${put.outcome}): ${e.code} ${e.message}`);
 					}
 					break;

@@ -334,12 +334,43 @@ check_out("$USER_A sees own row in azure_files", '1', $node, $DB, $count_sql, ro
 }
 
 # An issued name whose upload never happened: azure_save_metadata checks the
-# blob (azure_blob.verify_uploads) and refuses with 42704; no row.
+# blob (azure_blob.verify_uploads) and refuses with P0002 (no_data_found,
+# docs/sqlstates.md; 42704 until 1.1); no row.
 {
 	my $blob = app_ok($USER_A, "SELECT blob_name FROM azure_generate_upload_sas('never-uploaded.txt', 'text/plain')");
-	expect_state('azure_save_metadata of an issued but never uploaded blob', '42704', $node, $DB,
+	expect_state('azure_save_metadata of an issued but never uploaded blob', 'P0002', $node, $DB,
 		'SELECT blob_name FROM azure_save_metadata(' . lit($blob) . ')', role => 'app', uid => $USER_A);
 	no_row('no row for the never uploaded blob', $blob);
+}
+
+# ---------------------------------------------------------------------------
+# Idempotent registration (issue 11): azure_save_metadata again for a blob the
+# same user registered returns that row, as registered, and asks Azure
+# nothing (with verify_uploads on, as here): after the blob is deleted behind
+# the extension's back, the call still answers with the row.  Another user
+# gets 42501, as for any name not issued to him.
+{
+	my ($blob, $status) = issue_and_put($USER_A, 'twice.txt', 'text/plain', $small);
+	die "idempotency fixture: PUT answered $status\n" unless $status eq '201';
+	my $row_sql = 'SELECT id, size_bytes, etag, upload_timestamp FROM azure_save_metadata(' . lit($blob) . ')';
+	my $first = app_ok($USER_A, $row_sql);
+	my ($id, $size, $etag) = cols($first);
+	ok($size > 0 && $etag ne '', 'first azure_save_metadata records size and ETag from Azure') or diag($first);
+	check_out('a second azure_save_metadata by the same user returns the same row', $first, $node, $DB, $row_sql,
+		role => 'app', uid => $USER_A);
+	check_out('one row for the blob after two calls', '1', $node, $DB,
+		'SELECT count(*) FROM azure_files WHERE blob_name = ' . lit($blob));
+	my $del_url = admin_ok('SELECT azure_blob_sas_url(' . lit($blob) . ", 'd', now() + interval '5 minutes')");
+	is(curl('-o', '/dev/null', '-w', '%{http_code}', '-X', 'DELETE', $del_url)->{status}, '202',
+		'the registered blob deleted directly in Azurite (DELETE -> 202)');
+	check_out('the third call, blob gone from Azure, still returns the row (no request to Azure)', $first, $node,
+		$DB, $row_sql, role => 'app', uid => $USER_A);
+	expect_state("$USER_B cannot register ${USER_A}'s registered blob", '42501', $node, $DB, $row_sql,
+		role => 'app', uid => $USER_B);
+	# A fresh name, never uploaded, still gets P0002: the short cut is for registered rows only.
+	my $fresh = app_ok($USER_A, "SELECT blob_name FROM azure_generate_upload_sas('twice.txt', 'text/plain')");
+	expect_state('an issued, never uploaded name of the same file name still gets P0002', 'P0002', $node, $DB,
+		'SELECT id FROM azure_save_metadata(' . lit($fresh) . ')', role => 'app', uid => $USER_A);
 }
 
 # ---------------------------------------------------------------------------

@@ -265,8 +265,21 @@ TEST(FileName, AcceptsAndRejects) {
 		SCOPED_TRACE(bad);
 		EXPECT_AZ_ERROR(ValidateFileName(bad), "22023");
 	}
-	EXPECT_NO_THROW(ValidateFileName(std::string(1024, 'f')));
-	EXPECT_AZ_ERROR(ValidateFileName(std::string(1025, 'f')), "22023");
+	/* The issued name adds "<uuid>-", 37 characters, to the 1024 a blob name may have: 987 are left. */
+	EXPECT_NO_THROW(ValidateFileName(std::string(987, 'f')));
+	EXPECT_NO_THROW(ValidateFileName(Repeat("\xC3\xA9", 987)));
+	for (const std::string &bad : {std::string(988, 'f'), Repeat("\xC3\xA9", 988), std::string(1025, 'f')}) {
+		auto err = CatchError([&] { ValidateFileName(bad); });
+		ASSERT_TRUE(err);
+		EXPECT_EQ(err->sqlstate, "22023");
+		EXPECT_EQ(err->message, "file name is too long");
+		EXPECT_EQ(err->detail, "A file name has at most 987 characters: blob names are at most 1024 characters and "
+		                       "the issued name adds a 37-character prefix.");
+	}
+	/* Invalid UTF-8 is reported as such, however long. */
+	auto invalid = CatchError([] { ValidateFileName(std::string(1000, 'f') + "\xC3"); });
+	ASSERT_TRUE(invalid);
+	EXPECT_EQ(invalid->message, "blob name is not valid UTF-8");
 }
 
 } // namespace
