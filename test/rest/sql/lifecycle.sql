@@ -25,7 +25,7 @@ SET azure_blob.user_id = 'alice' \;
 SELECT blob_name = :'f1' AS same_name, user_id, size_bytes, content_type, etag = :'f1_etag' AS same_etag
   FROM azure_save_metadata(:'f1');
 -- The next errors name a random blob: only their SQLSTATE is shown.
--- check: alice: azure_save_metadata of an issued but never uploaded name -> 42704
+-- check: alice: azure_save_metadata of an issued but never uploaded name -> P0002 (42704 until 1.1)
 \set VERBOSITY sqlstate
 SET azure_blob.user_id = 'alice' \; SELECT * FROM azure_save_metadata(:'g1');
 \set VERBOSITY default
