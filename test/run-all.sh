@@ -127,7 +127,7 @@ tap_stage() {
 	log="$LOG_DIR/${name/:/-}.log"
 	banner "$name: make installcheck-tap PROVE_TESTS=$file (as postgres)"
 	run_logged "$log" runuser -u postgres -- make -C "$TAP_SRC" -s installcheck-tap PROVE_TESTS="$file" \
-		PROVE_FLAGS=--verbose TAP_TESTDIR="$TAP_DIR/$(basename "$file" .pl)" || rc=$?
+		PROVE_FLAGS=--verbose TAP_TESTDIR="$TAP_DIR/$(basename "$file" .pl)" bindir="$TAP_PG/usr/lib/postgresql/15/bin" || rc=$?
 	passed="$(grep -cE '^ok [0-9]+( |$)' "$log" || true)"
 	skipped="$(grep -cE '^ok [0-9]+ # skip' "$log" || true)"
 	todo="$(grep -cE '^not ok [0-9]+ .*# TODO' "$log" || true)"
@@ -184,12 +184,19 @@ else
 	regress_stage regress installcheck regression.diffs
 	regress_stage attacks installcheck-security test/security/regression.diffs test/security/isolation/regression.diffs
 
-	# TAP suites run as postgres: from a copy it can read if it cannot read this clone.
+	# TAP suites run as postgres: from a copy it can read if it cannot read this clone,
+	# against a private copy of PostgreSQL 15 with this build installed into it, so a
+	# `make install` by anyone else on the machine meanwhile cannot change what is tested.
 	TAP_DIR="$(mktemp -d /tmp/azb-tap.XXXXXX)"
 	if ! runuser -u postgres -- test -r "$ROOT/Makefile" -a -x "$ROOT/test/perl"; then
 		TAP_SRC="$TAP_DIR/src"
 		cp -a "$ROOT/." "$TAP_SRC"
 	fi
+	TAP_PG="$TAP_DIR/pg"
+	mkdir -p "$TAP_PG/usr/lib/postgresql" "$TAP_PG/usr/share/postgresql"
+	cp -a /usr/lib/postgresql/15 "$TAP_PG/usr/lib/postgresql/"
+	cp -a /usr/share/postgresql/15 "$TAP_PG/usr/share/postgresql/"
+	make -s install DESTDIR="$TAP_PG" >"$LOG_DIR/tap-install.log" 2>&1
 	chown -R postgres "$TAP_DIR"
 	for f in test/t/*.pl; do
 		if [ "$QUICK" = 1 ] && grep -q 'AZB_SLOW' "$f"; then
@@ -199,6 +206,7 @@ else
 		tap_stage "$f"
 	done
 	[ "$QUICK" = 1 ] || summary_stage package bash test/package/deb.sh
+	rm -rf "$TAP_DIR"
 fi
 
 # pg18_stage: test/pg-major.sh, counted as two stages (pg_regress lines before its
