@@ -206,7 +206,7 @@ else
 		tap_stage "$f"
 	done
 	[ "$QUICK" = 1 ] || summary_stage package bash test/package/deb.sh
-	rm -rf "$TAP_DIR"
+	rm -rf "$TAP_PG" # the suites' logs stay in $TAP_DIR/<suite>/tmp_check/log
 fi
 
 # pg18_stage: test/pg-major.sh, counted as two stages (pg_regress lines before its
