@@ -1,25 +1,19 @@
 # shellcheck shell=bash
-# Helpers shared by test/run-all.sh, scripts/demo.sh and the shell suites under test/.
-# Source it; do not execute it.
+# Helpers shared by the shell scripts left next to the TAP suites (test/t/):
+# test/run-all.sh, scripts/demo.sh, test/sanitize/asan.sh and
+# test/security/uaf_1_0.sh. Source it; do not execute it.
 #
 # What it gives:
 #   azb_on_exit CMD...      register a cleanup command; all run once on EXIT/INT/TERM,
 #                           last registered first
 #   azb_free_port           print a TCP port on 127.0.0.1 that nobody listens on
-#   azurite_start           start the Azurite blob service on 127.0.0.1:<free port>;
-#                           sets AZURITE_PORT, AZURITE_PID, AZURITE_ENDPOINT, AZURITE_DIR
-#   azurite_stop            stop that Azurite by PID (also registered with azb_on_exit)
-#   azurite_kill            stop it by PID, keeping port and directory
-#   azurite_restart         start it again on the same port (after azurite_kill);
-#                           with AZURITE_PERSIST=1 (set before azurite_start)
-#                           Azurite keeps blobs on disk in its directory, so
-#                           they survive the restart; default: in memory
+#   azurite_start           start the Azurite blob service (in memory) on
+#                           127.0.0.1:<free port>; sets AZURITE_PORT, AZURITE_PID,
+#                           AZURITE_ENDPOINT, AZURITE_DIR; stopped at exit
 #   pass NAME / fail NAME [WHY]
 #                           TAP-like "ok N - NAME" / "not ok N - NAME" lines with totals
-#   todo NAME WHY           a check that fails because of a documented, not yet
-#                           implemented feature: "not ok N - NAME # TODO WHY",
-#                           counted apart (TAP TODO), not as a failure
 #   tap_summary             print "N passed, M failed"; returns 1 if M > 0
+#   bail_out MESSAGE        "Bail out! MESSAGE", the summary, exit 1
 #
 # Only 127.0.0.1 is ever used: another Postgres or Azurite may already hold the
 # default ports on this machine, and nothing here should be reachable from outside.
@@ -102,23 +96,16 @@ _azurite_probe() {
 		"http://127.0.0.1:$1/devstoreaccount1?comp=list" 2>/dev/null || true
 }
 
-# Start Azurite on 127.0.0.1:$1 from $AZURITE_DIR; returns 0 once it answers,
-# 1 if it died or did not come up (then it is killed). Sets AZURITE_PID.
-# In memory, unless AZURITE_PERSIST=1: then blobs are kept in
-# $AZURITE_DIR/data, so that they survive azurite_restart.
+# Start Azurite on 127.0.0.1:$1 from $AZURITE_DIR, in memory; returns 0 once
+# it answers, 1 if it died or did not come up (then it is killed). Sets AZURITE_PID.
 _azurite_launch() {
 	local port=$1 i code
 	local bin="$AZB_AZURITE_DIR/node_modules/.bin/azurite-blob"
-	local storage=(--inMemoryPersistence)
-	if [ "${AZURITE_PERSIST:-0}" = 1 ]; then
-		mkdir -p "$AZURITE_DIR/data"
-		storage=(--location "$AZURITE_DIR/data")
-	fi
 	# --skipApiVersionCheck: 3.35.0 refuses x-ms-version newer than it knows.
 	# --loose: accept SAS fields it does not implement (e.g. ses) instead of 500.
 	# exec in the subshell, so that $! is Azurite's own PID.
 	(cd "$AZURITE_DIR" && exec "$bin" --blobHost 127.0.0.1 --blobPort "$port" \
-		"${storage[@]}" --disableTelemetry --silent \
+		--inMemoryPersistence --disableTelemetry --silent \
 		--skipApiVersionCheck --loose) \
 		>>"$AZURITE_DIR/azurite.log" 2>&1 &
 	AZURITE_PID=$!
@@ -160,34 +147,6 @@ azurite_start() {
 	return 1
 }
 
-# Stop the running Azurite by PID but keep its port and directory, so that
-# azurite_restart can bring it back at the same endpoint (fault tests).
-azurite_kill() {
-	_azurite_kill
-}
-
-# Start Azurite again on the same port and directory after azurite_kill
-# (blobs survive only with AZURITE_PERSIST=1). Retries for a few seconds in
-# case the port is still being released.
-azurite_restart() {
-	local attempt
-	if [ -z "$AZURITE_PORT" ] || [ -z "$AZURITE_DIR" ]; then
-		echo "azurite_restart: no earlier azurite_start" >&2
-		return 1
-	fi
-	_azurite_kill
-	for attempt in 1 2 3 4 5; do
-		if _azurite_launch "$AZURITE_PORT"; then
-			export AZURITE_PID
-			return 0
-		fi
-		sleep 1
-	done
-	echo "# azurite did not come back on port $AZURITE_PORT:" >&2
-	sed 's/^/#   /' "$AZURITE_DIR/azurite.log" >&2 || true
-	return 1
-}
-
 # Stop our Azurite by PID: TERM, wait up to ~5 s, then KILL.
 _azurite_kill() {
 	local i
@@ -218,7 +177,6 @@ azurite_stop() {
 TAP_N=0
 TAP_PASS=0
 TAP_FAIL=0
-TAP_TODO=0
 
 pass() {
 	TAP_N=$((TAP_N + 1))
@@ -236,48 +194,14 @@ fail() {
 	fi
 }
 
-todo() {
-	TAP_N=$((TAP_N + 1))
-	TAP_TODO=$((TAP_TODO + 1))
-	echo "not ok $TAP_N - $1 # TODO $2"
-}
-
 tap_summary() {
-	if [ "$TAP_TODO" -gt 0 ]; then
-		echo "# $TAP_TODO todo: known gaps, listed above, not counted as failures"
-	fi
 	echo "$TAP_PASS passed, $TAP_FAIL failed"
 	[ "$TAP_FAIL" -eq 0 ]
 }
-
-# suite_init NAME: what a suite sets up first: ROLE_PASSWORD (throwaway, for
-# the login roles of a throwaway cluster), a UTF-8 client whatever the locale
-# (Unicode names, byte-exact comparisons), and WORK, a private temporary
-# directory removed at exit.
-suite_init() {
-	ROLE_PASSWORD="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
-	export PGCLIENTENCODING=UTF8 LC_ALL=C.UTF-8
-	WORK="$(mktemp -d "${TMPDIR:-/tmp}/azb-$1.XXXXXX")"
-	azb_on_exit "rm -rf '$WORK'"
-}
-
-# Azurite's development account key (public, documented by Microsoft).
-AZURITE_DEV_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
 # bail_out MESSAGE: ends a suite early, after its summary line.
 bail_out() {
 	echo "Bail out! $1"
 	tap_summary || true
 	exit 1
-}
-
-# require_cmds CMD...: a failed test and a bail-out for the first command not in PATH.
-require_cmds() {
-	local cmd
-	for cmd in "$@"; do
-		command -v "$cmd" >/dev/null 2>&1 || {
-			fail "prerequisite: $cmd is installed" "not found in PATH"
-			bail_out "missing $cmd"
-		}
-	done
 }

@@ -3,148 +3,84 @@
 # test/run-all.sh): the isolation spec test/security/specs/
 # trigger_account_reload.spec makes 1.0's azure_files trigger read a freed
 # account (src/trigger.cpp, AzureFilesCheck, held `const Account &` across
-# CurrentUserIsAdmin()), and 1.1's does not.
+# CurrentUserIsAdmin()), and the current code does not.
 #
-#     test/security/uaf_1_0.sh          (as root; about 2 minutes)
+#     test/security/uaf_1_0.sh          (as root; a few minutes)
 #     UAF_OLD_REV=<commit> test/security/uaf_1_0.sh
 #
-# Two runs of that spec (and its expected output), both from this working
-# tree, each against its own throwaway server whose azure_blob.so is built
-# with -fsanitize=address:
-#   1.0  (UAF_OLD_REV, default b3101bc, the 1.0 code): ASan must report a
-#        heap-use-after-free in AzureFilesCheck (the backend aborts);
-#   1.1  (this working tree: tracked files and untracked ones not ignored):
-#        no ASan report, no crashed backend, and the spec passes.
-# The build, the private copy of PostgreSQL 15 and the preloaded ASan
-# runtime are done as in test/sanitize/asan.sh (docs/sanitizers.md explains
-# the patched libraries; UBSan is left out here).  Logs and the reports stay
-# in build/uaf_1_0/ (UAF_OUT).  Without ASan, 1.0 passes the same spec's
-# run except for the file_url of a_show: the freed map node is reused for the
-# new account, so 1.0 registers the row with the new endpoint although it
+# Two runs of that spec (and its expected output, both from this working
+# tree), each against a server whose azure_blob.so is built with
+# -fsanitize=address, in a private copy of PostgreSQL 15 that runs under ASan
+# (test/sanitize/common.sh, docs/sanitizers.md):
+#   1.0  (UAF_OLD_REV, default b3101bc): ASan must report a heap-use-after-free
+#        in AzureFilesCheck (the backend aborts);
+#   now  (this working tree): no ASan report, no crashed backend, the spec passes.
+# Logs and reports stay in build/uaf_1_0/ (UAF_OUT). Without ASan, 1.0 passes
+# the spec except for the file_url of a_show: the freed map node is reused for
+# the new account, so 1.0 registers the row with the new endpoint although it
 # looked up the old account.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
 # shellcheck source=test/lib.sh
-. "$ROOT/test/lib.sh"
+. "$HERE/../lib.sh"
+# shellcheck source=test/sanitize/common.sh
+. "$HERE/../sanitize/common.sh"
 
 OLD_REV="${UAF_OLD_REV:-b3101bc}"
-OUT="${UAF_OUT:-$ROOT/build/uaf_1_0}"
-PG_VERSION=15
+OUT="${UAF_OUT:-$AZB_ROOT/build/uaf_1_0}"
 SPEC=trigger_account_reload
-SYS_PG_CONFIG="/usr/lib/postgresql/$PG_VERSION/bin/pg_config"
-ISO_REGRESS="/usr/lib/postgresql/$PG_VERSION/lib/pgxs/src/test/isolation/pg_isolation_regress"
-
-[ "$(id -u)" -eq 0 ] || bail_out "run as root (the server runs as the postgres OS user)"
-[ -x "$SYS_PG_CONFIG" ] || bail_out "no $SYS_PG_CONFIG (postgresql-server-dev-$PG_VERSION)"
+ISO_REGRESS="/usr/lib/postgresql/$SAN_PG/lib/pgxs/src/test/isolation/pg_isolation_regress"
+san_prereqs
 [ -x "$ISO_REGRESS" ] || bail_out "no $ISO_REGRESS"
-git -C "$ROOT" rev-parse -q --verify "$OLD_REV^{commit}" >/dev/null || bail_out "no commit $OLD_REV"
-ASAN_LIB="$(gcc -print-file-name=libasan.so)"
-[ -f "$ASAN_LIB" ] || bail_out "no libasan.so from gcc"
-ASAN_SONAME="$(readelf -d "$ASAN_LIB" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')"
-command -v patchelf >/dev/null 2>&1 || apt-get install -y patchelf >&2 || bail_out "patchelf is needed"
-
+git -C "$AZB_ROOT" rev-parse -q --verify "$OLD_REV^{commit}" >/dev/null || bail_out "no commit $OLD_REV"
 rm -rf "$OUT"
-mkdir -p "$OUT"
 T="$(mktemp -d "${TMPDIR:-/tmp}/azb-uaf.XXXXXX")"
 chmod 755 "$T"
-DATA="" PGBIN="" SERVER_PID=""
-stop_server() {
-	if [ -n "$DATA" ] && [ -f "$DATA/postmaster.pid" ]; then
-		runuser -u postgres -- "$PGBIN/pg_ctl" -D "$DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
-	fi
-	if [ -n "$SERVER_PID" ]; then wait "$SERVER_PID" 2>/dev/null || true; fi
-	SERVER_PID=""
-}
 azb_on_exit "rm -rf '$T'"
-azb_on_exit stop_server
 
-# run_version NAME: builds $T/NAME/src with ASan, installs it into a private
-# copy of PostgreSQL, starts a server with the ASan runtime preloaded, runs
-# the spec; leaves $OUT/NAME/{build.log,server.log,iso/,asan.*}.
+# run_version NAME [REV]: the spec against a sanitized build of REV (default:
+# the working tree); leaves $OUT/NAME/{build.log,server.log,iso/,asan.*}.
 run_version() {
-	local name=$1 dir="$T/$1" out="$OUT/$1" inst lib port
-	inst="$dir/inst"
-	PGBIN="$inst/usr/lib/postgresql/$PG_VERSION/bin"
-	lib="$inst/usr/lib/postgresql/$PG_VERSION/lib"
-	DATA="$dir/data"
-	mkdir -p "$out" "$inst/usr/lib/postgresql" "$inst/usr/share/postgresql" "$dir/san" "$dir/sock" "$dir/libs" "$dir/iso"
-	make -C "$dir/src" -j"$(nproc)" PG_CONFIG="$SYS_PG_CONFIG" with_llvm=no \
-		PG_CXXFLAGS="-std=c++17 -Wno-register -O1 -g -fsanitize=address -fno-omit-frame-pointer" \
-		PG_LDFLAGS="-fsanitize=address" >"$out/build.log" 2>&1 || bail_out "$name: build failed (see $out/build.log)"
-	cp -a "/usr/lib/postgresql/$PG_VERSION" "$inst/usr/lib/postgresql/"
-	cp -a "/usr/share/postgresql/$PG_VERSION" "$inst/usr/share/postgresql/"
-	make -C "$dir/src" PG_CONFIG="$SYS_PG_CONFIG" with_llvm=no DESTDIR="$inst" install >>"$out/build.log" 2>&1 ||
-		bail_out "$name: install failed"
-	readelf -d "$lib/azure_blob.so" | grep -q libasan || bail_out "$name: azure_blob.so is not instrumented"
-	# The server's libraries, each made to need libasan (test/sanitize/asan.sh, docs/sanitizers.md).
-	for l in $(ldd "$PGBIN/postgres" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do
-		case $(basename "$l") in libc.so.* | libm.so.* | libgcc_s.so.* | ld-linux* | libasan.so.*) continue ;; esac
-		cp -L "$l" "$dir/libs/" && patchelf --add-needed "$ASAN_SONAME" "$dir/libs/$(basename "$l")"
-	done
-	chmod -R a+rX "$dir/libs"
-	chmod 777 "$dir/san"
-	mkdir -p "$DATA"
-	chmod 755 "$dir"
-	chown postgres:postgres "$dir/sock" "$dir/iso" "$DATA"
-	(cd / && runuser -u postgres -- "$PGBIN/initdb" -D "$DATA" -U postgres --auth=trust -E UTF8 --no-locale --no-sync) \
-		>"$out/initdb.log" 2>&1 || bail_out "$name: initdb failed"
-	port="$(azb_free_port)"
-	printf '%s\n' "port = $port" "listen_addresses = ''" "unix_socket_directories = '$dir/sock'" "jit = off" \
-		"fsync = off" "log_line_prefix = '%m [%p] '" >>"$DATA/postgresql.conf"
-	: >"$out/server.log"
-	chown postgres "$out/server.log"
-	(cd / && exec runuser -u postgres -- env LD_LIBRARY_PATH="$dir/libs" LD_PRELOAD="$ASAN_LIB" \
-		ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$dir/san/asan" \
-		"$PGBIN/postgres" -D "$DATA" >>"$out/server.log" 2>&1) &
-	SERVER_PID=$!
-	for ((i = 0; i < 300; i++)); do
-		"$PGBIN/pg_isready" -q -h "$dir/sock" -p "$port" && break
-		sleep 0.1
-	done
-	"$PGBIN/pg_isready" -q -h "$dir/sock" -p "$port" || bail_out "$name: no server (see $out/server.log)"
-	cp -r "$ROOT/test/security/specs" "$ROOT/test/security/expected" "$dir/iso/"
-	chown -R postgres "$dir/iso"
-	(cd "$dir/iso" && runuser -u postgres -- "$ISO_REGRESS" --bindir="$PGBIN" --host="$dir/sock" --port="$port" \
-		--dbname=azb_uaf "$SPEC") >"$out/iso.log" 2>&1 || true
+	local d="$T/$1" out="$OUT/$1"
+	mkdir -p "$out" "$d/san" "$d/iso"
+	chmod 777 "$d/san"
+	san_copy_tree "$d/src" "${2:-}"
+	san_install "$d/src" "$d/inst" "-fsanitize=address -fno-omit-frame-pointer" "$out/build.log" ||
+		bail_out "$1: build failed (see $out/build.log)"
+	azb_on_exit "san_stop '$d/inst' '$d'"
+	ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$d/san/asan" san_start "$d/inst" "$d" 5432 ||
+		bail_out "$1: no server (see $d/server.log)"
+	cp -r "$AZB_ROOT/test/security/specs" "$AZB_ROOT/test/security/expected" "$d/iso/"
+	chown -R postgres "$d/iso"
+	(cd "$d/iso" && runuser -u postgres -- "$ISO_REGRESS" --bindir="$(san_bin "$d/inst")" --host="$d/sock" \
+		--port=5432 --dbname=azb_uaf "$SPEC") >"$out/iso.log" 2>&1 || true
 	sleep 1
-	stop_server
-	cp -r "$dir/iso" "$out/iso"
-	find "$dir/san" -type f -name 'asan.*' -exec cp {} "$out/" \;
+	san_stop "$d/inst" "$d"
+	cp -r "$d/iso" "$d/server.log" "$out/"
+	find "$d/san" -type f -name 'asan.*' -exec cp {} "$out/" \;
 }
 
 echo "# finding 4 (trigger use after free): $SPEC under ASan, 1.0 ($OLD_REV) and this working tree"
-
-# 1.0
-mkdir -p "$T/1.0/src"
-git -C "$ROOT" archive "$OLD_REV" | tar -xf - -C "$T/1.0/src"
-run_version 1.0
+run_version 1.0 "$OLD_REV"
 report="$(grep -l 'heap-use-after-free' "$OUT/1.0"/asan.* 2>/dev/null | head -n 1 || true)"
 if [ -n "$report" ] && grep -q 'AzureFilesCheck' "$report"; then
 	pass "1.0: ASan reports a heap-use-after-free in AzureFilesCheck ($report)"
 	sed -n '/ERROR: AddressSanitizer/,/^$/p' "$report" | head -n 14 | sed 's/^/#   /'
 else
-	fail "1.0: ASan reports a heap-use-after-free in AzureFilesCheck" \
-		"$(ls "$OUT/1.0"; tail -n 20 "$OUT/1.0/iso.log")"
+	fail "1.0: ASan reports a heap-use-after-free in AzureFilesCheck" "$(ls "$OUT/1.0"; tail -n 20 "$OUT/1.0/iso.log")"
 fi
-
-# 1.1: this working tree.
-mkdir -p "$T/1.1/src"
-(cd "$ROOT" && git ls-files -z --cached --others --exclude-standard) |
-	(cd "$ROOT" && while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done) |
-	(cd "$ROOT" && tar --null -T - -cf -) | tar -xf - -C "$T/1.1/src"
-run_version 1.1
-if ! ls "$OUT/1.1"/asan.* >/dev/null 2>&1 &&
-	! grep -qE 'AddressSanitizer|terminated by signal|server process \(PID [0-9]+\)' "$OUT/1.1/server.log"; then
-	pass "1.1: no ASan report, no crashed backend"
+run_version now
+if ! ls "$OUT/now"/asan.* >/dev/null 2>&1 &&
+	! grep -qE 'AddressSanitizer|terminated by signal|server process \(PID [0-9]+\)' "$OUT/now/server.log"; then
+	pass "now: no ASan report, no crashed backend"
 else
-	fail "1.1: no ASan report, no crashed backend" "$(head -n 30 "$OUT/1.1"/asan.* 2>/dev/null; grep -E 'AddressSanitizer|terminated|server process' "$OUT/1.1/server.log" | head)"
+	fail "now: no ASan report, no crashed backend" "$(head -n 30 "$OUT/now"/asan.* 2>/dev/null; grep -E 'AddressSanitizer|terminated|server process' "$OUT/now/server.log" | head)"
 fi
-if grep -qE "^(test| ) +$SPEC +\.\.\. ok" "$OUT/1.1/iso.log"; then
-	pass "1.1: $SPEC passes (its output is test/security/expected/$SPEC.out)"
+if grep -qE "^(test| ) +$SPEC +\.\.\. ok" "$OUT/now/iso.log"; then
+	pass "now: $SPEC passes (its output is test/security/expected/$SPEC.out)"
 else
-	fail "1.1: $SPEC passes" "$(head -n 40 "$OUT/1.1/iso/regression.diffs" 2>/dev/null)"
+	fail "now: $SPEC passes" "$(head -n 40 "$OUT/now/iso/regression.diffs" 2>/dev/null)"
 fi
 echo "# logs: $OUT"
 tap_summary

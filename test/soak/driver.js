@@ -1,5 +1,5 @@
 'use strict';
-// Load driver of test/soak/soak.sh: the upload flow of the README as an app
+// Load driver of test/t/900_soak.pl: the upload flow of the README as an app
 // backend runs it, from SOAK_CLIENTS concurrent workers for SOAK_SECONDS.
 //
 // Each worker is one app user ('u' + worker number) with two long-lived

@@ -1,9 +1,9 @@
 'use strict';
-// test/soak/report.js: numbers of a soak run (test/soak/soak.sh).
-//   node report.js analyze OUT GRACE_MS RSS_MAX_KB   KEY=VALUE lines for the shell
-//   node report.js render  OUT GRACE_MS RSS_MAX_KB   docs/soak-report.md on stdout
+// test/soak/report.js: numbers of a soak run (test/t/900_soak.pl).
+//   node report.js analyze OUT GRACE_MS RSS_MAX_KB   KEY='VALUE' lines for the test
+//   node report.js render  OUT GRACE_MS RSS_MAX_KB   the report (docs/soak-report.md is one) on stdout
 // OUT holds summary.json and events.jsonl (driver.js), windows.tsv, final.env
-// and soak.out (soak.sh).
+// and soak.out (900_soak.pl).
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -109,8 +109,8 @@ const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length 
 
 p('# Soak report');
 p();
-p(`Written by \`test/soak/soak.sh\` (the command: \`test/soak/soak.sh\`; settings below) on ${new Date(S.t0).toISOString().replace(/\.\d+Z$/, 'Z')},`);
-p(`commit ${n(final.GIT_COMMIT)}${Number(final.GIT_DIRTY) > 0 ? ` plus ${final.GIT_DIRTY} modified tracked files` : ''}; PostgreSQL ${n(final.PG_VERSION)} (\`pg_virtualenv -t -v 15\`, private cluster), `);
+p(`Written by \`test/t/900_soak.pl\` (the command: \`AZB_SOAK=1 make installcheck-tap PROVE_TESTS=test/t/900_soak.pl\`; settings below) on ${new Date(S.t0).toISOString().replace(/\.\d+Z$/, 'Z')},`);
+p(`commit ${n(final.GIT_COMMIT)}${Number(final.GIT_DIRTY) > 0 ? ` plus ${final.GIT_DIRTY} modified tracked files` : ''}; PostgreSQL ${n(final.PG_VERSION)} (a node of PostgreSQL's TAP framework, private cluster), `);
 p(`Azurite ${n(final.AZURITE_VERSION)} on disk, Node ${n(final.NODE_VERSION)}, ${n(final.CORES)} cores shared by all of them.`);
 p();
 p(`**Result: ${n(final.TAP_PASS)} passed, ${n(final.TAP_FAIL)} failed.**`);
@@ -155,7 +155,7 @@ p('Iterations per worker: ' + S.workers.map((w) => `u${w.w} ${w.iterations}`).jo
 p();
 p('## Azurite downtime windows');
 p();
-p('Times after the load started. Stopped = `azurite_kill` called (SIGTERM, then SIGKILL after 5 s); gone = its process ended;');
+p('Times after the load started. Stopped = `kill` called (SIGTERM; SIGKILL if it does not end); gone = its process ended;');
 p('answering = `azurite_restart` returned (same port, blobs on disk).');
 p();
 p('| # | planned | stopped | gone | answering | down |');
@@ -326,7 +326,7 @@ p('  to 8 tries 500 ms apart on 08006, 38000, 57014); a file whose PUT or save g
 p('  user\'s earlier files: `azure_generate_read_sas`, and a GET of it with a sha256 comparison in 25 %; in 30 %, `DELETE`');
 p('  of the row as the user (plain SQL, so it goes on during an outage and fills the outbox) and');
 p('  `azure_process_deletions(20)` on the ops connection (admin), concurrently from every worker (`SKIP LOCKED`).');
-p('- **Outages**: `azurite_kill` / `azurite_restart` of `test/lib.sh` with `AZURITE_PERSIST=1`, on the same port.');
+p('- **Outages**: `kill` / `restart` of `AzureBlob::Test::Azurite` (`test/perl/AzureBlob/Test.pm`), on disk, on the same port.');
 p('- **Audit** (after the load): ledger against `azure_files` (lost rows, unexplained rows, sizes, users, ids); wait');
 p('  until every queued deletion is due, one `azure_process_deletions()`, the queue must be empty; `azure_reconcile(min_age');
 p('  => \'0 seconds\')`: every blob_without_row must be an upload the ledger abandoned after a PUT that may have landed,');
