@@ -88,3 +88,51 @@ dist:
 	git archive --format=tar.gz --prefix=$(DIST_NAME)/ -o $(DIST_NAME).tar.gz HEAD
 	git archive --format=zip --prefix=$(DIST_NAME)/ -o $(DIST_NAME).zip HEAD
 	@echo "dist: wrote $(DIST_NAME).tar.gz and $(DIST_NAME).zip"
+
+# ---------------------------------------------------------------------------
+# Test layers, one target each (thin wrappers; `make help-tests` lists them).
+# The server layers test the *installed* extension: `make install` first (as
+# root), and run tap as a non-root OS user (initdb refuses root).
+# ---------------------------------------------------------------------------
+CMAKE ?= cmake
+UNIT_BUILD ?= build
+CLANG_FORMAT ?= $(shell command -v clang-format-14 || command -v clang-format || echo clang-format)
+FORMAT_FILES = $(sort $(wildcard src/*.cpp src/*.hpp src/core/*.cpp src/core/*.hpp \
+	test/unit/*.cpp test/unit/*.hpp test/fuzz/*.cpp test/fuzz/*.hpp bench/floor/*.c))
+.PHONY: help-tests unit regress check-security tap fuzz format format-check compile_commands
+help-tests:
+	@echo 'make unit              unit tests of src/core (CMake + GoogleTest + ctest; no server, no pg_config)'
+	@echo 'make regress           pg_regress suite (sql/, expected/) on the installed extension = installcheck'
+	@echo 'make check-security    attack tests (test/security/) = installcheck-security'
+	@echo 'make tap               TAP suites test/t/*.pl = installcheck-tap (PROVE_TESTS=test/t/NNN_x.pl for one)'
+	@echo 'make fuzz              libFuzzer targets, FUZZ_SECONDS (30) each (test/fuzz/run.sh; clang)'
+	@echo 'make format-check      clang-format check of the C/C++ sources; make format rewrites them'
+	@echo 'make compile_commands  compile_commands.json of the PGXS build (bear), for clangd and clang-tidy'
+	@echo 'test/run-all.sh        every layer, ending with "N passed, M failed"'
+unit:
+	$(CMAKE) -S . -B $(UNIT_BUILD)
+	$(CMAKE) --build $(UNIT_BUILD) -j2
+	ctest --test-dir $(UNIT_BUILD) --output-on-failure
+regress: installcheck
+check-security: installcheck-security
+tap: installcheck-tap
+fuzz:
+	test/fuzz/run.sh
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_FILES)
+# One line per file, "ok N - file" or "not ok N - file (L lines differ)", then
+# "N passed, M failed"; exits nonzero if a file differs.
+format-check:
+	@pass=0; fail=0; n=0; \
+	for f in $(FORMAT_FILES); do \
+		n=$$((n + 1)); \
+		d=$$($(CLANG_FORMAT) "$$f" | diff "$$f" - | grep -c '^<'); \
+		if [ "$$d" -eq 0 ]; then echo "ok $$n - $$f"; pass=$$((pass + 1)); \
+		else echo "not ok $$n - $$f ($$d lines differ; make format)"; fail=$$((fail + 1)); fi; \
+	done; \
+	echo "1..$$n"; echo "$$pass passed, $$fail failed"; [ "$$fail" -eq 0 ]
+# bear records the compiler calls of a full build (with_llvm=no: no bitcode
+# duplicates of each file).
+compile_commands:
+	$(MAKE) clean
+	bear -- $(MAKE) -j2 with_llvm=no

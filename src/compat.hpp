@@ -73,3 +73,37 @@ BeginIndexScan(Relation heap, Relation index, Snapshot snapshot, int nkeys, int 
 }
 
 } // namespace azure_blob
+
+/*
+ * Wait events (src/http.cpp reports one around each HTTP request, so that
+ * pg_stat_activity shows a backend waiting on Azure).
+ *
+ * PostgreSQL 17 added custom wait events of type "Extension":
+ * WaitEventExtensionNew() registers a name in shared memory, or returns the
+ * id already registered for it (by any backend), and pg_stat_activity shows
+ * wait_event_type "Extension", wait_event "AzureBlobRequest".  PostgreSQL 15
+ * and 16 have the single event PG_WAIT_EXTENSION: wait_event_type and
+ * wait_event are both "Extension".
+ *
+ * On 17 and later the first call may raise an ERROR (shared memory for the
+ * names exhausted): call it through PgCall().
+ */
+extern "C" {
+#include "utils/wait_event.h"
+}
+
+namespace azure_blob {
+
+inline uint32
+AzureRequestWaitEvent() {
+#if PG_VERSION_NUM >= 170000
+	static uint32 event = 0; /* registered once per backend */
+	if (event == 0)
+		event = WaitEventExtensionNew("AzureBlobRequest");
+	return event;
+#else
+	return PG_WAIT_EXTENSION;
+#endif
+}
+
+} // namespace azure_blob

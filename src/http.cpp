@@ -29,6 +29,7 @@ extern "C" {
 #include <memory>
 
 #include "core/endpoint_policy.hpp"
+#include "compat.hpp"
 #include "core/time_format.hpp"
 #include "guc.hpp"
 #include "pg_boundary.hpp"
@@ -181,9 +182,13 @@ CurlHostOf(const std::string &url) {
 
 enum class Outcome { kAnswered, kTransportError };
 
-/* One attempt. On a transport error, fills *curl_error (and whether a connection was made) and drops the handle. */
+/*
+ * One attempt. On a transport error, fills *curl_error (and whether a connection was made) and drops the handle.
+ * wait_event is reported for the duration of the transfer (compat.hpp, AzureRequestWaitEvent).
+ */
 Outcome
-PerformOnce(const core::RestRequest &req, HttpResponse &resp, CURLcode *curl_error, bool *connected) {
+PerformOnce(const core::RestRequest &req, HttpResponse &resp, CURLcode *curl_error, bool *connected,
+            uint32 wait_event) {
 	if (handle == nullptr) {
 		handle = curl_easy_init();
 		if (handle == nullptr)
@@ -230,7 +235,14 @@ PerformOnce(const core::RestRequest &req, HttpResponse &resp, CURLcode *curl_err
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
 	}
 
+	/*
+	 * pg_stat_activity shows the backend waiting on Azure while curl works.
+	 * Both calls only store into this backend's PGPROC (they cannot raise),
+	 * and nothing between them throws or longjmps: the report always ends.
+	 */
+	pgstat_report_wait_start(wait_event);
 	CURLcode rc = curl_easy_perform(c);
+	pgstat_report_wait_end();
 	/* The header list dies with this frame: detach it from the reused handle first. */
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
 	if (rc == CURLE_OK) {
@@ -309,11 +321,12 @@ Execute(core::RestRequest req, const Account &acct) {
 	const size_t unsigned_headers = req.headers.size();
 	CURLcode curl_error = CURLE_OK;
 	bool connected = false;
+	const uint32 wait_event = PgCall([] { return AzureRequestWaitEvent(); });
 	for (int attempt = 0;; attempt++) {
 		req.headers.resize(unsigned_headers);
 		core::SignRequest(req, acct.account_name, acct.signer, static_cast<int64_t>(timestamptz_to_time_t(GetCurrentTimestamp())));
 		HttpResponse resp;
-		Outcome outcome = PerformOnce(req, resp, &curl_error, &connected);
+		Outcome outcome = PerformOnce(req, resp, &curl_error, &connected, wait_event);
 		PgCall([&] {
 			elog(DEBUG1, "azure_blob: %s %s -> %ld (attempt %d)", method.c_str(), where.c_str(),
 			     outcome == Outcome::kAnswered ? resp.status : -1L, attempt + 1);
