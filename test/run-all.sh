@@ -4,6 +4,7 @@
 # Stages, in this order (CONTRIBUTING.md "Tests" says what each layer checks):
 #   deps      scripts/install-deps.sh (installs only what is missing)
 #   meta      scripts/check-meta.py (META.json against the PGXN spec and the control file)
+#   format    make format-check: every C++ file as clang-format (.clang-format) writes it
 #   build     make && make install (PostgreSQL 15)
 #   unit      cmake + ctest: src/core without a server
 #   regress   make installcheck: pg_regress, offline (pg_virtualenv -t -v 15)
@@ -153,6 +154,7 @@ else
 fi
 
 summary_stage meta python3 scripts/check-meta.py META.json
+summary_stage format make -s format-check
 
 # PostgreSQL 18 builds (about 10 minutes, once per machine) while the 15 stages run.
 PG18_PREFIX="${AZB_PG18_PREFIX:-/opt/postgresql-18.3}"
@@ -238,7 +240,7 @@ elif [ "$BUILD_OK" = 1 ]; then
 fi
 
 if [ "$QUICK" != 1 ]; then
-	ctest_stage asan-unit build-asan -DAZURE_BLOB_SANITIZE=ON -DAZURE_BLOB_BUILD_MODULE=OFF -DCMAKE_BUILD_TYPE=Debug
+	ctest_stage asan-unit build-asan -DAZURE_BLOB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	summary_stage fuzz bash test/fuzz/run.sh "${FUZZ_SECONDS:-30}"
 fi
 
