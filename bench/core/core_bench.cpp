@@ -10,10 +10,10 @@
  *
  * Rows: a read URL with row (a)'s options (bench/config.json) with the
  * glue's last-value cache of the option fields (src/signing_functions.cpp)
- * and without it; the two times formatted per URL and remembered; the
- * percent-encoder (SSE2 where the CPU has it) against the byte-table loop
- * on a short blob name, on (a)'s Content-Disposition value and on an issued
- * upload name (rows (b), (c)); the bare HMAC of a 173-byte message for scale.
+ * and without it; the two times formatted per URL and remembered; the bare
+ * HMAC of a 173-byte message for scale.  (Its first version also timed an
+ * SSE2 percent-encoder against the byte-table loop; the numbers are in
+ * src/core/encoding.cpp, where the SSE2 version was removed.)
  */
 #include <benchmark/benchmark.h>
 
@@ -107,21 +107,6 @@ TwoTimes(benchmark::State &state, bool cached) {
 }
 BENCHMARK_CAPTURE(TwoTimes, formatted_each_url, false);
 BENCHMARK_CAPTURE(TwoTimes, remembered, true);
-
-/* The percent-encoder: SSE2 (where built) against the byte-table loop, on a blob name and on (a)'s disposition. */
-void
-Encode(benchmark::State &state, std::string_view text, bool simd) {
-	for (auto _ : state) {
-		std::string out = simd ? EncodeUriComponent(text) : EncodeUriComponentScalar(text);
-		benchmark::DoNotOptimize(out);
-	}
-}
-BENCHMARK_CAPTURE(Encode, short_name_sse2, "photo-500000.png", true);
-BENCHMARK_CAPTURE(Encode, short_name_table, "photo-500000.png", false);
-BENCHMARK_CAPTURE(Encode, disposition_sse2, "attachment; filename=\"photo.png\"", true);
-BENCHMARK_CAPTURE(Encode, disposition_table, "attachment; filename=\"photo.png\"", false);
-BENCHMARK_CAPTURE(Encode, issued_name_sse2, "c4f5eb1f-e669-803c-859a-6d204939e08f-f123456.png", true);
-BENCHMARK_CAPTURE(Encode, issued_name_table, "c4f5eb1f-e669-803c-859a-6d204939e08f-f123456.png", false);
 
 /* For scale: the HMAC of a 173-byte message (row (e)'s length). */
 void
