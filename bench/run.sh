@@ -58,7 +58,7 @@ if [ -z "${BENCH_IN_VIRTUALENV:-}" ]; then
 	mkdir -p "$BENCH/results/tmp" "$out"
 	log "compiling bench/hmac_ceiling.c"
 	gcc -O2 -Wall -Wextra -o "$BENCH/results/tmp/hmac_ceiling" "$BENCH/hmac_ceiling.c" -lcrypto
-	log "compiling bench/floor/noop_srf.c (the floor of (f))"
+	log "compiling bench/floor/noop_srf.c (the floors of (f))"
 	gcc -O2 -Wall -Wextra -Wno-unused-parameter -shared -fPIC -I"$(pg_config --includedir-server)" \
 		-o "$BENCH/results/tmp/noop_srf.so" "$BENCH/floor/noop_srf.c"
 	export BENCH_IN_VIRTUALENV=1 BENCH_OUT="$out" BENCH_QUICK="$quick" BENCH_BUILT="$build"
@@ -120,6 +120,10 @@ CREATE FUNCTION public.bench_noop_upload(file_name text, content_type text, expi
 	RETURNS TABLE (sas_url text, blob_name text, file_url text, expires_at timestamptz)
 	AS '$BENCH/results/tmp/noop_srf.so', 'bench_noop_upload' LANGUAGE C VOLATILE PARALLEL SAFE ROWS 1;
 GRANT EXECUTE ON FUNCTION public.bench_noop_upload(text, text, interval) TO bench_user;
+-- The read floor: azure_generate_read_sas's shape, a constant text of a read URL's size.
+CREATE FUNCTION public.bench_noop_read(blob_name text, expires_in interval DEFAULT '15 minutes')
+	RETURNS text AS '$BENCH/results/tmp/noop_srf.so', 'bench_noop_read' LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+GRANT EXECUTE ON FUNCTION public.bench_noop_read(text, interval) TO bench_user;
 SQL
 log "setup done in $(($(date +%s) - t0)) s"
 
@@ -251,9 +255,9 @@ pgb() { # script clients round protocol
 	emit "{\"row\":\"f\",\"script\":\"$script\",\"mode\":\"$mode\",\"clients\":$clients,\"round\":$round,\"tps\":$tps,\"transactions\":$count,\"failed\":${failed:-0},\"p50_ms\":$p50,\"p99_ms\":$p99}"
 }
 for r in $(seq 1 "$BENCH_PGBENCH_RUNS"); do
-	log "(f) pgbench round $r/$BENCH_PGBENCH_RUNS: SELECT 1, upload_sas, noop_upload, read_sas at 1 and 8 clients, simple and prepared protocol, ${BENCH_PGBENCH_SECONDS} s each"
+	log "(f) pgbench round $r/$BENCH_PGBENCH_RUNS: SELECT 1, upload_sas, noop_upload, read_sas, noop_read at 1 and 8 clients, simple and prepared protocol, ${BENCH_PGBENCH_SECONDS} s each"
 	for mode in simple prepared; do
-		for script in select1 upload_sas noop_upload read_sas; do
+		for script in select1 upload_sas noop_upload read_sas noop_read; do
 			for clients in 1 8; do
 				pgb "$script" "$clients" "$r" "$mode"
 			done

@@ -91,12 +91,24 @@ GRANT EXECUTE ON FUNCTION bench_rss_kb() TO bench_user, bench_admin;
 -- azure_generate_upload_sas issued to that user (as the application would
 -- get them). Inserted as the owner (an admin: the trigger skips the issued-name
 -- MAC check, but the names carry a valid one anyway).
-BEGIN;
-SET LOCAL azure_blob.user_id = :'user_id';
-INSERT INTO azure_files (blob_name, user_id)
-	SELECT s.blob_name, :'user_id'
-	  FROM generate_series(1, :rows) AS g,
-	       LATERAL azure_generate_upload_sas('f' || g || '.png', 'image/png') AS s;
-COMMIT;
+-- In transactions of 5,000 rows: the azure_files trigger takes a
+-- transaction-scoped lock per blob name (src/deletion.cpp), and a million of
+-- them would not fit in the lock table.
+SELECT set_config('bench.rows', :'rows', false), set_config('bench.user_id', :'user_id', false) \gset
+DO $$
+DECLARE
+	n int := current_setting('bench.rows')::int;
+	uid text := current_setting('bench.user_id');
+BEGIN
+	FOR b IN 0 .. (n - 1) / 5000 LOOP
+		PERFORM set_config('azure_blob.user_id', uid, true);
+		INSERT INTO azure_files (blob_name, user_id)
+			SELECT s.blob_name, uid
+			  FROM generate_series(b * 5000 + 1, least((b + 1) * 5000, n)) AS g,
+			       LATERAL azure_generate_upload_sas('f' || g || '.png', 'image/png') AS s;
+		COMMIT;
+	END LOOP;
+END
+$$;
 VACUUM (ANALYZE) azure_files;
 CHECKPOINT;

@@ -21,7 +21,7 @@ void AppendUriComponent(std::string &out, std::string_view s);
 char *WriteUriComponent(char *out, std::string_view s);
 constexpr size_t
 EncodedBound(size_t n) {
-	return 3 * n + 16; /* every byte as %XX, and room for the writers' 16-byte stores past their end */
+	return 3 * n + 16; /* every byte as %XX, and 16 bytes to spare for the writers' stores past their end */
 }
 std::string EncodeUriComponent(std::string_view s);
 
@@ -51,9 +51,6 @@ Base64UriComponentBound(size_t len) {
 	return 3 * 4 * ((len + 2) / 3) + 4;
 }
 
-/* The same two encodings by the byte-table loop alone (no SIMD): the reference for tests. */
-std::string EncodeUriComponentScalar(std::string_view s);
-std::string EncodeBlobPathScalar(std::string_view s);
 std::string EncodeBlobPath(std::string_view blob_name);
 
 /* %XX to bytes; with plus_is_space, "+" becomes " " (query strings). Malformed escapes stay literal. */

@@ -176,24 +176,6 @@ ParseIpv4(std::string_view s, uint32_t *out) {
 	return true;
 }
 
-void
-Line(std::string &s, std::string_view field) {
-	s.append(field);
-	s.push_back('\n');
-}
-
-/* Appends "&name=value" (no "&" before the token's first pair). */
-void
-Param(std::string &token, const char *name, std::string_view value) {
-	if (value.empty())
-		return;
-	if (!token.empty())
-		token.push_back('&');
-	token.append(name);
-	token.push_back('=');
-	AppendUriComponent(token, value);
-}
-
 const char *
 ResourceCode(SasResource r) {
 	switch (r) {
@@ -209,27 +191,9 @@ ResourceCode(SasResource r) {
 	return "b";
 }
 
-/* Byte equality (one memcmp: libc's vector compare beats a loop for these short strings). */
-bool
-SameBytes(std::string_view a, std::string_view b) {
-	return a.size() == b.size() && (a.empty() || memcmp(a.data(), b.data(), a.size()) == 0);
-}
-
-/*
- * Checks shared by service and user delegation SAS; returns the normalised
- * permissions.  With memo, an override equal to the value remembered for its
- * field (which passed these checks when it was stored) is not checked again,
- * and FieldMemo::hit tells the token writer so.
- */
-std::string
-ValidateServiceFields(const ServiceSasView &p, bool allow_policy, SasScratch *memo = nullptr) {
-	const auto remembered = [memo](FieldMemo SasScratch::*field, std::string_view value) {
-		if (memo == nullptr)
-			return false;
-		FieldMemo &m = memo->*field;
-		m.hit = SameBytes(m.value, value);
-		return m.hit;
-	};
+/* Checks shared by service and user delegation SAS, but for the option fields (PrepareServiceSasOptions). */
+void
+ValidateServiceFields(const ServiceSasView &p, bool allow_policy) {
 	if (!(p.prechecked & kCheckedVersion))
 		ValidateSasVersion(p.version);
 	if (!(p.prechecked & kCheckedAccount))
@@ -278,167 +242,30 @@ ValidateServiceFields(const ServiceSasView &p, bool allow_policy, SasScratch *me
 			             "The SAS version is " + std::string(p.version) + ".", "Set azure_blob.sas_version.");
 		CheckIdentifierLike(p.encryption_scope, "encryption scope", 63);
 	}
-	if (!remembered(&SasScratch::cache_control, p.cache_control))
-		CheckFieldText(p.cache_control, "cache control override", 1024);
-	if (!remembered(&SasScratch::content_disposition, p.content_disposition))
-		CheckFieldText(p.content_disposition, "content disposition override", 1024);
-	if (!remembered(&SasScratch::content_encoding, p.content_encoding))
-		CheckFieldText(p.content_encoding, "content encoding override", 256);
-	if (!remembered(&SasScratch::content_language, p.content_language))
-		CheckFieldText(p.content_language, "content language override", 256);
-	if (!remembered(&SasScratch::content_type, p.content_type)) {
-		CheckFieldText(p.content_type, "content type override", 256);
-		if (!p.content_type.empty() && p.content_type.find('/') == std::string::npos)
-			ThrowInvalid("content type override must have the form type/subtype");
-	}
-	SasResource kind = p.resource == SasResource::kContainer ? SasResource::kContainer : SasResource::kBlob;
-	if (memo == nullptr)
-		return NormalizeServicePermissions(kind, p.permissions, p.version);
-	PermissionMemo &m = memo->permissions;
-	const bool container = kind == SasResource::kContainer;
-	if (m.container != container || !SameBytes(m.letters, p.permissions) || !SameBytes(m.version, p.version)) {
-		std::string normalised = NormalizeServicePermissions(kind, p.permissions, p.version);
-		/* A checked version is never empty: the memo matches nothing until every part is stored (an allocation may throw). */
-		m.version.clear();
-		m.container = container;
-		m.letters.assign(p.permissions);
-		m.normalised.swap(normalised);
-		m.version.assign(p.version);
-	}
-	return m.normalised;
 }
 
+/* "/blob/<account>/<container>[/<blob>]" as one line of the string-to-sign (spec §2.2, §4.2). */
 void
-AppendOverrideLines(std::string &s, const ServiceSasView &p) {
-	Line(s, p.cache_control);
-	Line(s, p.content_disposition);
-	Line(s, p.content_encoding);
-	Line(s, p.content_language);
-	s.append(p.content_type); /* last line: no trailing newline */
+SignCanonicalResource(SasFields &f, const ServiceSasView &p) {
+	f.Sign("/blob/");
+	f.Sign(p.account_name);
+	f.Sign("/");
+	f.Sign(p.container);
+	if (p.resource != SasResource::kContainer) {
+		f.Sign("/");
+		f.Sign(p.blob);
+	}
+	f.EndLine();
 }
 
-void
-AppendOverrideParams(std::string &token, const ServiceSasView &p) {
-	Param(token, "rscc", p.cache_control);
-	Param(token, "rscd", p.content_disposition);
-	Param(token, "rsce", p.content_encoding);
-	Param(token, "rscl", p.content_language);
-	Param(token, "rsct", p.content_type);
-}
-
-void
-Finish(SasResult &r, const HmacSha256 &key) {
-	r.signature = key.SignBase64(r.string_to_sign);
-	Param(r.token, "sig", r.signature);
-}
-
-/*
- * Writes at a position in a buffer that the caller sized with a bound
- * (ServiceSasTokenBound and the string-to-sign bound below): no capacity
- * checks or growth per field on the hot path.
- */
-class Out {
-public:
-	explicit Out(char *p) : p_(p) {}
-	char *pos() const {
-		return p_;
-	}
-	void Put(char c) {
-		*p_++ = c;
-	}
-	void Put(std::string_view s) {
-		if (!s.empty()) {
-			memcpy(p_, s.data(), s.size());
-			p_ += s.size();
-		}
-	}
-	void Line(std::string_view s) {
-		Put(s);
-		Put('\n');
-	}
-	/* A literal of known length: a fixed-size copy the compiler inlines. */
-	template <size_t N>
-	void Lit(const char (&s)[N]) {
-		memcpy(p_, s, N - 1);
-		p_ += N - 1;
-	}
-	void Encoded(std::string_view s) {
-		p_ = WriteUriComponent(p_, s);
-	}
-	/* A time of the form YYYY-MM-DDThh:mm:ssZ, encoded: its two ":" become "%3A". */
-	void Time(std::string_view t) {
-		memcpy(p_, t.data(), 13); /* YYYY-MM-DDThh */
-		memcpy(p_ + 13, "%3A", 3);
-		memcpy(p_ + 16, t.data() + 14, 2);
-		memcpy(p_ + 18, "%3A", 3);
-		memcpy(p_ + 21, t.data() + 17, 3); /* ssZ */
-		p_ += 24;
-	}
-	/* "&name=" and the value's token text: memo's if the checks found it there, else encoded and remembered. */
-	template <size_t N>
-	void Param(const char (&prefix)[N], std::string_view value, FieldMemo &memo) {
-		if (value.empty())
-			return;
-		Lit(prefix);
-		if (memo.hit) {
-			Put(memo.encoded);
-			return;
-		}
-		char *const start = p_;
-		Encoded(value);
-		memo.value.clear(); /* matches nothing until both parts are stored (an allocation may throw) */
-		memo.encoded.assign(start, static_cast<size_t>(p_ - start));
-		memo.value.assign(value);
-	}
-	/* "/blob/<account>/<container>[/<blob>]" and "\n" (spec §2.2): CanonicalResourceSize bytes. */
-	void CanonicalResource(const ServiceSasView &p) {
-		Lit("/blob/");
-		Put(p.account_name);
-		Put('/');
-		Put(p.container);
-		if (p.resource != SasResource::kContainer) {
-			Put('/');
-			Put(p.blob);
-		}
-		Put('\n');
-	}
-	static size_t CanonicalResourceSize(const ServiceSasView &p) {
-		return 6 + p.account_name.size() + 1 + p.container.size() +
-		       (p.resource != SasResource::kContainer ? 1 + p.blob.size() : 0) + 1;
-	}
-	/* The signature of message under key, as URL text. */
-	void Signature(const HmacSha256 &key, std::string_view message) {
-		unsigned char mac[32];
-		key.Sign(message, mac);
-		p_ = WriteBase64UriComponent(p_, mac, sizeof(mac));
-	}
-	/* "&name=" (as given in prefix) and the encoded value, unless the value is empty. */
-	template <size_t N>
-	void Param(const char (&prefix)[N], std::string_view value) {
-		if (value.empty())
-			return;
-		Lit(prefix);
-		Encoded(value);
-	}
-
-private:
-	char *p_;
-};
-
-void
-AppendCanonicalResourceLine(std::string &s, const ServiceSasView &p) {
-	const size_t old = s.size();
-	s.resize(old + Out::CanonicalResourceSize(p));
-	Out(s.data() + old).CanonicalResource(p);
-}
-
-/* Bytes of the string-to-sign's fields and line ends, with room to spare (AppendServiceSasToken). */
-size_t
-StringToSignBound(const ServiceSasView &p, size_t sp_len) {
-	return sp_len + p.start.size() + p.expiry.size() + p.account_name.size() + p.container.size() + p.blob.size() +
-	       p.identifier.size() + p.ip_range.size() + p.protocol.size() + p.version.size() + p.snapshot.size() +
-	       p.encryption_scope.size() + p.cache_control.size() + p.content_disposition.size() +
-	       p.content_encoding.size() + p.content_language.size() + p.content_type.size() + 64;
+/* A SAS of fields as a SasResult (the tests' and rare callers' form; the hot path writes into its own buffer). */
+SasResult
+Build(const SasFields &f, const HmacSha256 &key) {
+	SasResult r;
+	r.token.resize(f.TokenBound());
+	r.token.resize(static_cast<size_t>(WriteSasToken(r.token.data(), r.string_to_sign, f, key) - r.token.data()));
+	r.signature = key.SignBase64(r.string_to_sign); /* the token's sig, before URL encoding */
+	return r;
 }
 
 } // namespace
@@ -501,140 +328,196 @@ View(const ServiceSasParams &p) {
 	return v;
 }
 
-size_t
-ServiceSasTokenBound(const ServiceSasView &p) {
-	/*
-	 * Parameter names and separators (73 bytes), the letters of sp and sr (15)
-	 * and the encoded signature (132): under 256.  Each field counts with at
-	 * most the length its check allows: a longer one is refused before
-	 * anything is written, so a huge argument never sizes a huge buffer.
-	 * EncodedBound adds the room for the encoder's 16-byte stores past the end.
-	 */
-	const auto at_most = [](std::string_view field, size_t limit) { return std::min(field.size(), limit); };
-	return 256 + EncodedBound(at_most(p.version, 10) + at_most(p.protocol, 10) + at_most(p.start, 20) +
-	                          at_most(p.expiry, 20) + at_most(p.ip_range, 31) + at_most(p.identifier, 64) +
-	                          at_most(p.encryption_scope, 63) + at_most(p.cache_control, 1024) +
-	                          at_most(p.content_disposition, 1024) + at_most(p.content_encoding, 256) +
-	                          at_most(p.content_language, 256) + at_most(p.content_type, 256));
+/*
+ * SasFields and the one token writer.
+ */
+
+std::string_view
+SasFields::Own(std::string text) {
+	if (n_own_ == kMaxOwn)
+		throw Error(sqlstate::kInternalError, "too many derived SAS fields");
+	own_[n_own_] = std::move(text);
+	return own_[n_own_++];
 }
 
-namespace {
+size_t
+SasFields::TokenBound() const {
+	size_t n = 5 + Base64UriComponentBound(32); /* "&sig=" and the encoded signature */
+	for (size_t i = 0; i < n_pairs_; i++) {
+		const Pair &p = pairs_[i];
+		n += 2 + p.name_size + (p.how == TokenText::kEncode ? EncodedBound(p.value_size) : p.value_size + 4);
+	}
+	return n;
+}
 
-/* The token of a view that passed ValidateServiceFields (sp: its normalised permissions). */
 char *
-WriteCheckedToken(char *out, SasScratch &scratch, const ServiceSasView &p, const std::string &sp,
-                  const HmacSha256 &key) {
-	std::string &s = scratch.string_to_sign;
+WriteSasToken(char *out, std::string &s, const SasFields &f, const HmacSha256 &key) {
+	if (f.overflow_)
+		throw Error(sqlstate::kInternalError, "too many SAS fields");
+	/* The string-to-sign: its parts, "\n" where a line ends. */
+	size_t len = 0;
+	for (size_t i = 0; i < f.n_parts_; i++)
+		len += f.parts_[i].size + f.parts_[i].line_end;
+	s.resize(len);
+	char *p = s.data();
+	for (size_t i = 0; i < f.n_parts_; i++) {
+		const SasFields::Part &part = f.parts_[i];
+		if (part.size != 0) {
+			memcpy(p, part.text, part.size);
+			p += part.size;
+		}
+		if (part.line_end)
+			*p++ = '\n';
+	}
+
+	/* The token: "name=value" pairs joined by "&", then the signature. */
+	for (size_t i = 0; i < f.n_pairs_; i++) {
+		const SasFields::Pair &pair = f.pairs_[i];
+		if (i > 0)
+			*out++ = '&';
+		memcpy(out, pair.name, pair.name_size);
+		out += pair.name_size;
+		*out++ = '=';
+		switch (pair.how) {
+		case TokenText::kEncode:
+			out = WriteUriComponent(out, std::string_view(pair.value, pair.value_size));
+			break;
+		case TokenText::kAsIs:
+			memcpy(out, pair.value, pair.value_size);
+			out += pair.value_size;
+			break;
+		case TokenText::kTime: /* YYYY-MM-DDThh:mm:ssZ: 20 bytes, checked */
+			memcpy(out, pair.value, 13);
+			memcpy(out + 13, "%3A", 3);
+			memcpy(out + 16, pair.value + 14, 2);
+			memcpy(out + 18, "%3A", 3);
+			memcpy(out + 21, pair.value + 17, 3);
+			out += 24;
+			break;
+		}
+	}
+	if (f.n_pairs_ > 0)
+		*out++ = '&';
+	memcpy(out, "sig=", 4);
+	out += 4;
+	unsigned char mac[32];
+	key.Sign(s, mac);
+	return WriteBase64UriComponent(out, mac, sizeof(mac));
+}
+
+/*
+ * Service SAS (spec §2).
+ */
+
+ServiceSasOptions
+PrepareServiceSasOptions(const ServiceSasView &p) {
+	CheckFieldText(p.cache_control, "cache control override", 1024);
+	CheckFieldText(p.content_disposition, "content disposition override", 1024);
+	CheckFieldText(p.content_encoding, "content encoding override", 256);
+	CheckFieldText(p.content_language, "content language override", 256);
+	CheckFieldText(p.content_type, "content type override", 256);
+	if (!p.content_type.empty() && p.content_type.find('/') == std::string::npos)
+		ThrowInvalid("content type override must have the form type/subtype");
+	if (!(p.prechecked & kCheckedVersion))
+		ValidateSasVersion(p.version); /* the letters depend on it */
+	ServiceSasOptions o;
+	o.permissions = NormalizeServicePermissions(
+	    p.resource == SasResource::kContainer ? SasResource::kContainer : SasResource::kBlob, p.permissions, p.version);
+	o.cache_control = EncodeUriComponent(p.cache_control);
+	o.content_disposition = EncodeUriComponent(p.content_disposition);
+	o.content_encoding = EncodeUriComponent(p.content_encoding);
+	o.content_language = EncodeUriComponent(p.content_language);
+	o.content_type = EncodeUriComponent(p.content_type);
+	return o;
+}
+
+void
+ServiceSasFields(const ServiceSasView &p, SasFields &f) {
+	ValidateServiceFields(p, true);
+	ServiceSasOptions prepared;
+	if (p.options == nullptr)
+		prepared = PrepareServiceSasOptions(p);
+	const ServiceSasOptions &o = p.options != nullptr ? *p.options : prepared;
+	/* Views into p.options outlive f; those into prepared are kept as f's own copies. */
+	const bool keep = p.options != nullptr;
+	const auto text = [&](const std::string &t) { return keep || t.empty() ? std::string_view(t) : f.Own(t); };
+	const std::string_view sp = text(o.permissions);
 	/* One comparison of the (validated, so 10-byte) version decides both optional lines. */
 	const bool has_ses = p.version >= std::string_view("2020-12-06");
 	const bool has_sr = has_ses || p.version >= std::string_view("2018-11-09");
 
 	/* The string-to-sign (spec §2.2): one line per field, the last without "\n". */
-	s.resize(StringToSignBound(p, sp.size()));
-	Out l(s.data());
-	l.Line(sp);
-	l.Line(p.start);
-	l.Line(p.expiry);
-	l.CanonicalResource(p);
-	l.Line(p.identifier);
-	l.Line(p.ip_range);
-	l.Line(p.protocol);
-	l.Line(p.version);
+	f.SignLine(sp);
+	f.SignLine(p.start);
+	f.SignLine(p.expiry);
+	SignCanonicalResource(f, p);
+	f.SignLine(p.identifier);
+	f.SignLine(p.ip_range);
+	f.SignLine(p.protocol);
+	f.SignLine(p.version);
 	if (has_sr) {
-		l.Line(ResourceCode(p.resource));
-		l.Line(p.snapshot);
+		f.SignLine(ResourceCode(p.resource));
+		f.SignLine(p.snapshot);
 	}
 	if (has_ses)
-		l.Line(p.encryption_scope);
-	l.Line(p.cache_control);
-	l.Line(p.content_disposition);
-	l.Line(p.content_encoding);
-	l.Line(p.content_language);
-	l.Put(p.content_type);
-	s.resize(static_cast<size_t>(l.pos() - s.data()));
+		f.SignLine(p.encryption_scope);
+	f.SignLine(p.cache_control);
+	f.SignLine(p.content_disposition);
+	f.SignLine(p.content_encoding);
+	f.SignLine(p.content_language);
+	f.Sign(p.content_type);
 
 	/*
-	 * The token, in the JS SDK's order (spec §2.9).  Fields validated above
-	 * to hold only unreserved characters (sv, sp, sr) are copied; times
-	 * have one shape, so their encoding is written directly.
+	 * The token, in the JS SDK's order (spec §2.9).  Fields validated to
+	 * hold only unreserved characters (sv, sr, sp) and the overrides' encoded
+	 * text are copied; times have one shape, so their encoding is direct.
 	 */
-	Out t(out);
-	t.Lit("sv=");
-	t.Put(p.version); /* YYYY-MM-DD: never empty, so it opens the token */
-	t.Param("&spr=", p.protocol);
-	if (!p.start.empty()) {
-		t.Lit("&st=");
-		t.Time(p.start);
-	}
-	if (!p.expiry.empty()) {
-		t.Lit("&se=");
-		t.Time(p.expiry);
-	}
-	t.Param("&sip=", p.ip_range);
-	t.Param("&si=", p.identifier);
-	t.Param("&ses=", p.encryption_scope);
-	if (has_sr) {
-		t.Lit("&sr=");
-		t.Put(ResourceCode(p.resource));
-	}
-	if (!sp.empty()) {
-		t.Lit("&sp=");
-		t.Put(sp); /* letters */
-	}
-	t.Param("&rscc=", p.cache_control, scratch.cache_control);
-	t.Param("&rscd=", p.content_disposition, scratch.content_disposition);
-	t.Param("&rsce=", p.content_encoding, scratch.content_encoding);
-	t.Param("&rscl=", p.content_language, scratch.content_language);
-	t.Param("&rsct=", p.content_type, scratch.content_type);
-	t.Lit("&sig=");
-	t.Signature(key, s);
-	return t.pos();
-}
-
-} // namespace
-
-char *
-WriteServiceSasToken(char *out, SasScratch &scratch, const ServiceSasView &p, const HmacSha256 &key) {
-	const std::string sp = ValidateServiceFields(p, true, &scratch);
-	return WriteCheckedToken(out, scratch, p, sp, key);
+	f.Param("sv", p.version, TokenText::kAsIs);
+	f.Param("spr", p.protocol);
+	f.Param("st", p.start, TokenText::kTime);
+	f.Param("se", p.expiry, TokenText::kTime);
+	f.Param("sip", p.ip_range);
+	f.Param("si", p.identifier);
+	f.Param("ses", p.encryption_scope);
+	if (has_sr)
+		f.Param("sr", ResourceCode(p.resource), TokenText::kAsIs);
+	f.Param("sp", sp, TokenText::kAsIs);
+	if (!p.cache_control.empty())
+		f.Param("rscc", text(o.cache_control), TokenText::kAsIs);
+	if (!p.content_disposition.empty())
+		f.Param("rscd", text(o.content_disposition), TokenText::kAsIs);
+	if (!p.content_encoding.empty())
+		f.Param("rsce", text(o.content_encoding), TokenText::kAsIs);
+	if (!p.content_language.empty())
+		f.Param("rscl", text(o.content_language), TokenText::kAsIs);
+	if (!p.content_type.empty())
+		f.Param("rsct", text(o.content_type), TokenText::kAsIs);
 }
 
 size_t
-ServiceSasUrlBound(std::string_view endpoint, const ServiceSasView &p) {
-	/* As the token's bound: container and blob count up to their limits (longer ones are refused first). */
-	return BlobUrlBound(endpoint.size(), std::min(p.container.size(), kMaxContainerNameBytes),
-	                    std::min(p.blob.size(), kMaxBlobNameBytes)) +
-	       1 + ServiceSasTokenBound(p);
+ServiceSasUrlBound(std::string_view endpoint, const ServiceSasView &p, const SasFields &fields) {
+	return BlobUrlBound(endpoint.size(), p.container.size(), p.blob.size()) + 1 + fields.TokenBound();
 }
 
 char *
-WriteServiceSasUrl(char *out, std::string_view endpoint, SasScratch &scratch, const ServiceSasView &p,
-                   const HmacSha256 &key) {
-	const std::string sp = ValidateServiceFields(p, true, &scratch);
+WriteServiceSasUrl(char *out, std::string_view endpoint, const ServiceSasView &p, const SasFields &fields,
+                   std::string &string_to_sign, const HmacSha256 &key) {
 	out = p.resource == SasResource::kContainer ? WriteContainerUrl(out, endpoint, p.container)
 	                                            : WriteBlobUrl(out, endpoint, p.container, p.blob);
 	*out++ = '?';
-	return WriteCheckedToken(out, scratch, p, sp, key);
-}
-
-void
-AppendServiceSasToken(std::string &out, std::string &s, const ServiceSasView &p, const HmacSha256 &key) {
-	const size_t old = out.size();
-	out.resize(old + ServiceSasTokenBound(p));
-	char *const begin = out.data();
-	SasScratch scratch;
-	scratch.string_to_sign.swap(s);
-	out.resize(static_cast<size_t>(WriteServiceSasToken(begin + old, scratch, p, key) - begin));
-	s.swap(scratch.string_to_sign);
+	return WriteSasToken(out, string_to_sign, fields, key);
 }
 
 SasResult
 BuildServiceSas(const ServiceSasParams &p, const HmacSha256 &key) {
-	SasResult r;
-	AppendServiceSasToken(r.token, r.string_to_sign, View(p), key);
-	r.signature = key.SignBase64(r.string_to_sign); /* the token's sig, before URL encoding */
-	return r;
+	SasFields f;
+	ServiceSasFields(View(p), f);
+	return Build(f, key);
 }
+
+/*
+ * Account SAS (spec §3).
+ */
 
 SasResult
 BuildAccountSas(const AccountSasParams &p, const HmacSha256 &key) {
@@ -642,9 +525,10 @@ BuildAccountSas(const AccountSasParams &p, const HmacSha256 &key) {
 	static constexpr Letter kTypes[] = {{'s', ""}, {'c', ""}, {'o', ""}};
 	ValidateSasVersion(p.version);
 	ValidateAccountName(p.account_name);
-	const std::string ss = NormalizeLetters(kServices, p.services, p.version, "account SAS service");
-	const std::string srt = NormalizeLetters(kTypes, p.resource_types, p.version, "account SAS resource type");
-	const std::string sp = NormalizeLetters(kAccountLetters, p.permissions, p.version, "account permission");
+	SasFields f;
+	const std::string_view ss = f.Own(NormalizeLetters(kServices, p.services, p.version, "account SAS service"));
+	const std::string_view srt = f.Own(NormalizeLetters(kTypes, p.resource_types, p.version, "account SAS resource type"));
+	const std::string_view sp = f.Own(NormalizeLetters(kAccountLetters, p.permissions, p.version, "account permission"));
 	if (ss.empty() || srt.empty() || sp.empty() || p.expiry.empty())
 		throw Error(sqlstate::kNullValueNotAllowed, "an account SAS needs services, resource types, permissions and an expiry time");
 	if (!p.start.empty())
@@ -659,34 +543,34 @@ BuildAccountSas(const AccountSasParams &p, const HmacSha256 &key) {
 			ThrowInvalid("an encryption scope needs service version 2020-12-06 or later");
 		CheckIdentifierLike(p.encryption_scope, "encryption scope", 63);
 	}
-	SasResult r;
-	std::string &s = r.string_to_sign;
 	/* Every line, the last included, ends in "\n" (spec §3.2). */
-	Line(s, p.account_name);
-	Line(s, sp);
-	Line(s, ss);
-	Line(s, srt);
-	Line(s, p.start);
-	Line(s, p.expiry);
-	Line(s, p.ip_range);
-	Line(s, p.protocol);
-	Line(s, p.version);
+	f.SignLine(p.account_name);
+	f.SignLine(sp);
+	f.SignLine(ss);
+	f.SignLine(srt);
+	f.SignLine(p.start);
+	f.SignLine(p.expiry);
+	f.SignLine(p.ip_range);
+	f.SignLine(p.protocol);
+	f.SignLine(p.version);
 	if (has_ses)
-		Line(s, p.encryption_scope);
+		f.SignLine(p.encryption_scope);
 
-	std::string &t = r.token;
-	Param(t, "sv", p.version);
-	Param(t, "ss", ss);
-	Param(t, "srt", srt);
-	Param(t, "spr", p.protocol);
-	Param(t, "st", p.start);
-	Param(t, "se", p.expiry);
-	Param(t, "sip", p.ip_range);
-	Param(t, "ses", p.encryption_scope);
-	Param(t, "sp", sp);
-	Finish(r, key);
-	return r;
+	f.Param("sv", p.version);
+	f.Param("ss", ss);
+	f.Param("srt", srt);
+	f.Param("spr", p.protocol);
+	f.Param("st", p.start, TokenText::kTime);
+	f.Param("se", p.expiry, TokenText::kTime);
+	f.Param("sip", p.ip_range);
+	f.Param("ses", p.encryption_scope);
+	f.Param("sp", sp);
+	return Build(f, key);
 }
+
+/*
+ * User delegation SAS (spec §4): the service SAS's fields and the key's.
+ */
 
 SasResult
 BuildUserDelegationSas(const UserDelegationSasParams &u, const UserDelegationKey &k) {
@@ -695,7 +579,8 @@ BuildUserDelegationSas(const UserDelegationSasParams &u, const UserDelegationKey
 		ThrowInvalid("a user delegation SAS needs service version 2018-11-09 or later");
 	if (!p.identifier.empty())
 		ThrowInvalid("a user delegation SAS cannot use a stored access policy");
-	const std::string sp = ValidateServiceFields(p, false);
+	ValidateServiceFields(p, false);
+	const ServiceSasOptions o = PrepareServiceSasOptions(p);
 	const std::string_view v = p.version;
 	const bool agents = v >= std::string_view("2020-02-10");
 	const bool ses = v >= std::string_view("2020-12-06");
@@ -704,74 +589,84 @@ BuildUserDelegationSas(const UserDelegationSasParams &u, const UserDelegationKey
 	if (!signed_requests && (!u.request_headers.empty() || !u.request_query.empty()))
 		ThrowInvalid("signed request headers and query parameters need service version 2026-04-06 or later");
 
-	SasResult r;
-	std::string &s = r.string_to_sign;
-	Line(s, sp);
-	Line(s, p.start);
-	Line(s, p.expiry);
-	AppendCanonicalResourceLine(s, p);
-	Line(s, k.object_id);
-	Line(s, k.tenant_id);
-	Line(s, k.start);
-	Line(s, k.expiry);
-	Line(s, k.service);
-	Line(s, k.version);
+	SasFields f;
+	f.SignLine(o.permissions);
+	f.SignLine(p.start);
+	f.SignLine(p.expiry);
+	SignCanonicalResource(f, p);
+	f.SignLine(k.object_id);
+	f.SignLine(k.tenant_id);
+	f.SignLine(k.start);
+	f.SignLine(k.expiry);
+	f.SignLine(k.service);
+	f.SignLine(k.version);
 	if (agents) {
-		Line(s, u.preauthorized_agent_object_id);
-		Line(s, ""); /* suoid: never set (spec §4.1) */
-		Line(s, u.correlation_id);
+		f.SignLine(u.preauthorized_agent_object_id);
+		f.SignLine(""); /* suoid: never set (spec §4.1) */
+		f.SignLine(u.correlation_id);
 	}
 	if (delegated) {
-		Line(s, k.delegated_user_tenant_id);
-		Line(s, u.delegated_user_object_id);
+		f.SignLine(k.delegated_user_tenant_id);
+		f.SignLine(u.delegated_user_object_id);
 	}
-	Line(s, p.ip_range);
-	Line(s, p.protocol);
-	Line(s, p.version);
-	Line(s, ResourceCode(p.resource));
-	Line(s, p.snapshot);
+	f.SignLine(p.ip_range);
+	f.SignLine(p.protocol);
+	f.SignLine(p.version);
+	f.SignLine(ResourceCode(p.resource));
+	f.SignLine(p.snapshot);
 	if (ses)
-		Line(s, p.encryption_scope);
-	std::string srh_names, srq_names;
+		f.SignLine(p.encryption_scope);
+	std::string_view srh_names, srq_names;
 	if (signed_requests) {
+		/* Headers: "name:value\n" each, then an empty line; query: "\nname:value" each, then "\n". */
+		std::string headers, names;
 		for (const auto &[name, value] : u.request_headers) {
-			s.append(name).append(":").append(value).append("\n");
-			srh_names.append(srh_names.empty() ? "" : ",").append(name);
+			headers.append(name).append(":").append(value).append("\n");
+			names.append(names.empty() ? "" : ",").append(name);
 		}
-		s.push_back('\n');
+		f.SignLine(f.Own(std::move(headers)));
+		srh_names = f.Own(std::move(names));
+		std::string query;
+		names.clear();
 		for (const auto &[name, value] : u.request_query) {
-			s.append("\n").append(name).append(":").append(value);
-			srq_names.append(srq_names.empty() ? "" : ",").append(name);
+			query.append("\n").append(name).append(":").append(value);
+			names.append(names.empty() ? "" : ",").append(name);
 		}
-		s.push_back('\n');
+		f.SignLine(f.Own(std::move(query)));
+		srq_names = f.Own(std::move(names));
 	}
-	AppendOverrideLines(s, p);
+	f.SignLine(p.cache_control);
+	f.SignLine(p.content_disposition);
+	f.SignLine(p.content_encoding);
+	f.SignLine(p.content_language);
+	f.Sign(p.content_type); /* last line: no "\n" */
 
-	std::string &t = r.token;
-	Param(t, "sv", p.version);
-	Param(t, "spr", p.protocol);
-	Param(t, "st", p.start);
-	Param(t, "se", p.expiry);
-	Param(t, "sip", p.ip_range);
-	Param(t, "ses", p.encryption_scope);
-	Param(t, "skoid", k.object_id);
-	Param(t, "sktid", k.tenant_id);
-	Param(t, "skt", k.start);
-	Param(t, "ske", k.expiry);
-	Param(t, "sks", k.service);
-	Param(t, "skv", k.version);
-	Param(t, "sr", ResourceCode(p.resource));
-	Param(t, "sp", sp);
-	AppendOverrideParams(t, p);
-	Param(t, "saoid", u.preauthorized_agent_object_id);
-	Param(t, "scid", u.correlation_id);
-	Param(t, "sduoid", u.delegated_user_object_id);
-	Param(t, "skdutid", k.delegated_user_tenant_id);
-	Param(t, "srh", srh_names);
-	Param(t, "srq", srq_names);
-	HmacSha256 key = HmacSha256::FromBase64(k.value);
-	Finish(r, key);
-	return r;
+	f.Param("sv", p.version);
+	f.Param("spr", p.protocol);
+	f.Param("st", p.start);
+	f.Param("se", p.expiry);
+	f.Param("sip", p.ip_range);
+	f.Param("ses", p.encryption_scope);
+	f.Param("skoid", k.object_id);
+	f.Param("sktid", k.tenant_id);
+	f.Param("skt", k.start);
+	f.Param("ske", k.expiry);
+	f.Param("sks", k.service);
+	f.Param("skv", k.version);
+	f.Param("sr", ResourceCode(p.resource));
+	f.Param("sp", o.permissions);
+	f.Param("rscc", o.cache_control, TokenText::kAsIs);
+	f.Param("rscd", o.content_disposition, TokenText::kAsIs);
+	f.Param("rsce", o.content_encoding, TokenText::kAsIs);
+	f.Param("rscl", o.content_language, TokenText::kAsIs);
+	f.Param("rsct", o.content_type, TokenText::kAsIs);
+	f.Param("saoid", u.preauthorized_agent_object_id);
+	f.Param("scid", u.correlation_id);
+	f.Param("sduoid", u.delegated_user_object_id);
+	f.Param("skdutid", k.delegated_user_tenant_id);
+	f.Param("srh", srh_names);
+	f.Param("srq", srq_names);
+	return Build(f, HmacSha256::FromBase64(k.value));
 }
 
 } // namespace azure_blob::core

@@ -53,6 +53,8 @@ enum SasPrechecked : unsigned {
 	kCheckedTimes = 8u,     /* start and expiry (where given) have the form YYYY-MM-DDThh:mm:ssZ */
 };
 
+struct ServiceSasOptions;
+
 /*
  * The same fields as views, for the hot path: the caller owns the bytes.
  * Built from ServiceSasParams by View(), or directly by the SQL glue.
@@ -64,6 +66,12 @@ struct ServiceSasView {
 	    encryption_scope, snapshot;
 	std::string_view cache_control, content_disposition, content_encoding, content_language, content_type;
 	unsigned prechecked = 0; /* SasPrechecked bits */
+	/*
+	 * If set: PrepareServiceSasOptions' result for exactly this view's
+	 * permissions, resource kind, version and five overrides (the caller
+	 * keeps it between calls); their checks and encoding are skipped.
+	 */
+	const ServiceSasOptions *options = nullptr;
 };
 ServiceSasView View(const ServiceSasParams &p);
 
@@ -86,55 +94,115 @@ std::string NormalizeServicePermissions(SasResource resource, std::string_view l
 SasResult BuildServiceSas(const ServiceSasParams &p, const HmacSha256 &key);
 
 /*
- * BuildServiceSas's token, appended to out (no leading "?"), with the
- * string-to-sign left in scratch; WriteServiceSasToken below is the same
- * without the std::string growth.
+ * The fields of a SAS in the order they are signed and sent: what the one
+ * token writer below needs, whatever the kind.  Each kind (service, account,
+ * user delegation) is a function that checks its inputs and fills a
+ * SasFields; a new kind is another such function, not another writer.
+ * Views point into the caller's inputs and into own_ (so a SasFields is
+ * filled in place, never copied).
  */
-void AppendServiceSasToken(std::string &out, std::string &scratch, const ServiceSasView &v, const HmacSha256 &key);
+enum class TokenText : unsigned char {
+	kEncode,  /* encodeURIComponent(value) */
+	kAsIs,    /* value is token text already: unreserved letters, or encoded before */
+	kTime,    /* a checked YYYY-MM-DDThh:mm:ssZ: its two ":" become "%3A" */
+};
+class SasFields {
+public:
+	SasFields() = default;
+	SasFields(const SasFields &) = delete;
+	SasFields &operator=(const SasFields &) = delete;
 
-/*
- * The last value of a response-header override that passed every check, and
- * its token text: a run of signatures with the same options (the common case:
- * one application, one set of headers) checks and encodes each value once,
- * and compares it (one memcmp) afterwards.
- */
-struct FieldMemo {
-	std::string value;
-	std::string encoded;
-	bool hit = false; /* the last checks found value here (set by the checks, read by the token writer) */
+	/* A part of the string-to-sign; SignLine adds "\n" after it, EndLine a "\n" alone. */
+	void Sign(std::string_view text) {
+		Add(text, false);
+	}
+	void SignLine(std::string_view text) {
+		Add(text, true);
+	}
+	void EndLine() {
+		Add(std::string_view(), true);
+	}
+	/* "name=value" in the token, unless value is empty. */
+	void Param(std::string_view name, std::string_view value, TokenText how = TokenText::kEncode) {
+		if (value.empty())
+			return;
+		if (n_pairs_ == kMaxPairs) {
+			overflow_ = true;
+			return;
+		}
+		pairs_[n_pairs_++] = Pair {name.data(), name.size(), value.data(), value.size(), how};
+	}
+	/* Keeps text alive as long as these fields (for derived values such as normalised letters). */
+	std::string_view Own(std::string text);
+
+	/* Bytes WriteSasToken may use at out (scratch stores of the encoders included). */
+	size_t TokenBound() const;
+
+private:
+	friend char *WriteSasToken(char *, std::string &, const SasFields &, const HmacSha256 &);
+	/*
+	 * Plain arrays, not initialised: filled in order, read up to n_.  Each
+	 * kind adds a number of parts fixed by its code (the user delegation
+	 * SAS most: 38 parts, 25 pairs), so the limits are never reached; if a
+	 * future kind did, WriteSasToken refuses to sign.
+	 */
+	struct Part {
+		const char *text;
+		size_t size;
+		bool line_end; /* "\n" after text */
+	};
+	struct Pair {
+		const char *name;
+		size_t name_size;
+		const char *value;
+		size_t value_size;
+		TokenText how;
+	};
+	void Add(std::string_view text, bool line_end) {
+		if (n_parts_ == kMaxParts) {
+			overflow_ = true;
+			return;
+		}
+		parts_[n_parts_++] = Part {text.data(), text.size(), line_end};
+	}
+	static constexpr size_t kMaxParts = 64, kMaxPairs = 32, kMaxOwn = 6;
+	Part parts_[kMaxParts];
+	Pair pairs_[kMaxPairs];
+	size_t n_parts_ = 0, n_pairs_ = 0;
+	bool overflow_ = false;
+	std::string own_[kMaxOwn];
+	size_t n_own_ = 0;
 };
 
-/* The last permission letters, the version they were checked for, and their normalised form. */
-struct PermissionMemo {
-	bool container = false;
-	std::string letters, version, normalised;
-};
-
-/* What WriteServiceSasToken keeps between calls; owned by the caller. */
-struct SasScratch {
-	std::string string_to_sign; /* the last one signed */
-	FieldMemo cache_control, content_disposition, content_encoding, content_language, content_type;
-	PermissionMemo permissions;
-};
+/*
+ * The one token writer: the string-to-sign (left in string_to_sign, reused
+ * between calls) and the token "name=value&...&sig=..." at out, which has
+ * room for fields.TokenBound() bytes; returns the token's end.
+ */
+char *WriteSasToken(char *out, std::string &string_to_sign, const SasFields &fields, const HmacSha256 &key);
 
 /*
- * The same token, written at out, which has room for ServiceSasTokenBound(v)
- * bytes (scratch bytes may be stored past the returned end, within the bound);
- * returns its end.  Every check runs before the first byte is written, and
- * the bound holds for views that pass them (a field over its length limit
- * counts only up to the limit).
+ * The option fields of a service SAS checked and in token text: normalised
+ * permission letters and the five encoded response-header overrides.  A
+ * caller that signs many URLs with the same options may keep the last one
+ * and pass it in ServiceSasView::options (src/signing_functions.cpp does).
  */
-size_t ServiceSasTokenBound(const ServiceSasView &v);
-char *WriteServiceSasToken(char *out, SasScratch &scratch, const ServiceSasView &v, const HmacSha256 &key);
+struct ServiceSasOptions {
+	std::string permissions;
+	std::string cache_control, content_disposition, content_encoding, content_language, content_type;
+};
+ServiceSasOptions PrepareServiceSasOptions(const ServiceSasView &v);
+
+/* Checks a service SAS (spec §2) and fills out with its fields. Throws Error(22023 / 22004). */
+void ServiceSasFields(const ServiceSasView &v, SasFields &out);
 
 /*
- * The signed URL: endpoint "/" container ["/" encoded blob path] "?" token,
- * at out with room for ServiceSasUrlBound bytes; the same contract (every
- * check first, the bound holds for views that pass them).
+ * The signed URL of a checked service SAS: endpoint "/" container ["/"
+ * encoded blob path] "?" token, at out with room for ServiceSasUrlBound bytes.
  */
-size_t ServiceSasUrlBound(std::string_view endpoint, const ServiceSasView &v);
-char *WriteServiceSasUrl(char *out, std::string_view endpoint, SasScratch &scratch, const ServiceSasView &v,
-                         const HmacSha256 &key);
+size_t ServiceSasUrlBound(std::string_view endpoint, const ServiceSasView &v, const SasFields &fields);
+char *WriteServiceSasUrl(char *out, std::string_view endpoint, const ServiceSasView &v, const SasFields &fields,
+                         std::string &string_to_sign, const HmacSha256 &key);
 
 /* Checks "a.b.c.d" or "a.b.c.d-e.f.g.h" (start <= end). Throws Error(22023). */
 void ValidateIpRange(std::string_view range);

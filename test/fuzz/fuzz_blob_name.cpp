@@ -40,6 +40,26 @@ HasRefusedCodePoint(const std::string &s) {
 	return false;
 }
 
+/* The spec's encodings byte by byte: the reference the encoders are compared with. */
+std::string
+ByteByByte(const std::string &s, bool path) {
+	const std::string keep = path ? "-_.!~*()/" : "-_.!~*'()";
+	static const char kHex[] = "0123456789ABCDEF";
+	std::string out;
+	for (const char c : s) {
+		const unsigned char b = static_cast<unsigned char>(c);
+		if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
+		    (b != 0 && keep.find(c) != std::string::npos)) {
+			out.push_back(c);
+		} else {
+			out.push_back('%');
+			out.push_back(kHex[b >> 4]);
+			out.push_back(kHex[b & 15]);
+		}
+	}
+	return out;
+}
+
 } // namespace
 
 extern "C" int
@@ -47,8 +67,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	const std::string s(reinterpret_cast<const char *>(data), size);
 	const std::string component = core::EncodeUriComponent(s);
 	FUZZ_CHECK(core::PercentDecode(component, false) == s);
-	FUZZ_CHECK(component == core::EncodeUriComponentScalar(s));
-	FUZZ_CHECK(core::EncodeBlobPath(s) == core::EncodeBlobPathScalar(s));
+	FUZZ_CHECK(component == ByteByByte(s, false));
+	FUZZ_CHECK(core::EncodeBlobPath(s) == ByteByByte(s, true));
 	{
 		std::string b64url(core::Base64UriComponentBound(size), '\0');
 		const char *end = core::WriteBase64UriComponent(b64url.data(), data, size);

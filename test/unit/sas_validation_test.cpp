@@ -320,28 +320,38 @@ TEST(ServiceSasValidation, OverrideBytesAtEveryPosition) {
 	}
 }
 
+/* The token of v through the one writer, as the SQL glue writes it (checks first, then a buffer of the bound). */
+std::string
+TokenOf(const core::ServiceSasView &v, std::string &string_to_sign) {
+	core::SasFields f;
+	core::ServiceSasFields(v, f);
+	std::string out(f.TokenBound(), '\0');
+	out.resize(static_cast<size_t>(core::WriteSasToken(out.data(), string_to_sign, f, Key()) - out.data()));
+	return out;
+}
+
 /* Fields a caller marks as validated at their source skip exactly those checks; every other field is still checked. */
 TEST(ServiceSasValidation, PrecheckedFieldsSkipOnlyTheirOwnChecks) {
 	core::ServiceSasParams params = BlobSas();
 	params.account_name = "Not_A_Valid_Name";
 	params.container = "Bad_Container";
 	core::ServiceSasView v = core::View(params);
-	std::string token, scratch;
-	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023");
+	std::string scratch;
+	EXPECT_AZ_ERROR(TokenOf(v, scratch), "22023");
 	v.prechecked = core::kCheckedAccount;
-	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023"); /* container still checked */
+	EXPECT_AZ_ERROR(TokenOf(v, scratch), "22023"); /* container still checked */
 	v.prechecked = core::kCheckedAccount | core::kCheckedContainer | core::kCheckedVersion | core::kCheckedTimes;
-	EXPECT_NO_THROW(core::AppendServiceSasToken(token, scratch, v, Key()));
+	EXPECT_NO_THROW(TokenOf(v, scratch));
 	v.blob = "bad/../name/";
-	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023"); /* blob: never prechecked */
+	EXPECT_AZ_ERROR(TokenOf(v, scratch), "22023"); /* blob: never prechecked */
 	const core::ServiceSasParams valid = BlobSas(); /* the views point into it */
 	v = core::View(valid);
 	v.prechecked = core::kCheckedAccount | core::kCheckedContainer | core::kCheckedVersion | core::kCheckedTimes;
 	v.cache_control = "a\nb";
-	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023");
+	EXPECT_AZ_ERROR(TokenOf(v, scratch), "22023");
 	v.cache_control = {};
 	v.start = v.expiry; /* start must still precede expiry */
-	EXPECT_AZ_ERROR(core::AppendServiceSasToken(token, scratch, v, Key()), "22023");
+	EXPECT_AZ_ERROR(TokenOf(v, scratch), "22023");
 }
 
 /* The whole URL: a 63-byte container and a 1,024-character blob name of 4-byte characters fit a buffer of exactly the bound. */
@@ -353,23 +363,25 @@ TEST(ServiceSasValidation, UrlBoundHoldsAtTheLimits) {
 		p.blob += "\xF0\x9F\x98\x80"; /* U+1F600 */
 	const core::ServiceSasView v = core::View(p);
 	const std::string endpoint = "https://myaccount.blob.core.windows.net";
-	const size_t bound = core::ServiceSasUrlBound(endpoint, v);
+	core::SasFields f;
+	core::ServiceSasFields(v, f);
+	const size_t bound = core::ServiceSasUrlBound(endpoint, v, f);
 	std::unique_ptr<char[]> exact(new char[bound]);
-	core::SasScratch scratch;
-	const char *end = core::WriteServiceSasUrl(exact.get(), endpoint, scratch, v, Key());
+	std::string scratch;
+	const char *end = core::WriteServiceSasUrl(exact.get(), endpoint, v, f, scratch, Key());
 	EXPECT_EQ(std::string(static_cast<const char *>(exact.get()), end),
 	          core::BlobUrl(endpoint, p.container, p.blob) + "?" + core::BuildServiceSas(p, Key()).token);
-	p.blob += "x"; /* 1,025 characters: refused before anything is written */
+	p.blob += "x"; /* 1,025 characters: refused by the checks, before any buffer is sized */
 	const core::ServiceSasView w = core::View(p);
-	std::unique_ptr<char[]> small(new char[core::ServiceSasUrlBound(endpoint, w)]);
-	EXPECT_AZ_ERROR(core::WriteServiceSasUrl(small.get(), endpoint, scratch, w, Key()), "22023");
+	core::SasFields g;
+	EXPECT_AZ_ERROR(core::ServiceSasFields(w, g), "22023");
 }
 
-/* A scratch reused across signatures remembers override values: tokens must not depend on what came before. */
-TEST(ServiceSasValidation, RememberedOverridesGiveTheSameTokens) {
+/* Options prepared once and passed in the view (the glue's cache) give the same tokens as options checked each time. */
+TEST(ServiceSasValidation, PreparedOptionsGiveTheSameTokens) {
 	const char *const values[] = {"attachment; filename=\"a b.png\"", "inline", "attachment; filename=\"a b.png\"",
 	                              "private, max-age=300", "inline"};
-	core::SasScratch scratch;
+	std::string scratch;
 	for (const char *value : values) {
 		SCOPED_TRACE(value);
 		core::ServiceSasParams p = BlobSas();
@@ -377,13 +389,13 @@ TEST(ServiceSasValidation, RememberedOverridesGiveTheSameTokens) {
 		p.cache_control = value;
 		p.content_type = "image/png";
 		const core::SasResult fresh = core::BuildServiceSas(p, Key());
-		const core::ServiceSasView v = core::View(p);
-		std::string reused(core::ServiceSasTokenBound(v), '\0');
-		reused.resize(static_cast<size_t>(core::WriteServiceSasToken(reused.data(), scratch, v, Key()) - reused.data()));
-		EXPECT_EQ(reused, fresh.token);
-		EXPECT_EQ(scratch.string_to_sign, fresh.string_to_sign);
+		core::ServiceSasView v = core::View(p);
+		const core::ServiceSasOptions options = core::PrepareServiceSasOptions(v);
+		v.options = &options;
+		EXPECT_EQ(TokenOf(v, scratch), fresh.token);
+		EXPECT_EQ(scratch, fresh.string_to_sign);
 	}
-	/* Permissions and the version they are checked for are remembered too: letters, order, version and resource changes. */
+	/* Permissions are normalised for the version and resource kind they are prepared for. */
 	struct Case {
 		const char *version, *letters;
 		SasResource resource;
@@ -402,36 +414,32 @@ TEST(ServiceSasValidation, RememberedOverridesGiveTheSameTokens) {
 		p.resource = c.resource;
 		if (c.resource == SasResource::kContainer)
 			p.blob.clear();
-		const core::ServiceSasView v = core::View(p);
-		std::string reused(core::ServiceSasTokenBound(v), '\0');
+		core::ServiceSasView v = core::View(p);
 		if (!c.ok) {
-			EXPECT_AZ_ERROR(core::WriteServiceSasToken(reused.data(), scratch, v, Key()), "22023");
+			EXPECT_AZ_ERROR(core::PrepareServiceSasOptions(v), "22023");
 			continue;
 		}
-		reused.resize(static_cast<size_t>(core::WriteServiceSasToken(reused.data(), scratch, v, Key()) - reused.data()));
-		EXPECT_EQ(reused, core::BuildServiceSas(p, Key()).token);
+		const core::ServiceSasOptions options = core::PrepareServiceSasOptions(v);
+		v.options = &options;
+		EXPECT_EQ(TokenOf(v, scratch), core::BuildServiceSas(p, Key()).token);
 	}
 
-	/* A value that fails its checks is refused even right after a good one, and is not remembered. */
+	/* A value that fails its checks is refused when options are prepared, even right after a good one. */
 	core::ServiceSasParams p = BlobSas();
 	p.content_type = "image/png";
-	const core::ServiceSasView good = core::View(p);
-	std::string out(core::ServiceSasTokenBound(good) + 64, '\0');
-	core::WriteServiceSasToken(out.data(), scratch, good, Key());
+	const core::ServiceSasOptions good = core::PrepareServiceSasOptions(core::View(p));
 	for (const char *bad : {"image/png\r\nX: 1", "imagepng"}) {
 		core::ServiceSasParams q = BlobSas();
 		q.content_type = bad;
-		const core::ServiceSasView v = core::View(q);
-		EXPECT_AZ_ERROR(core::WriteServiceSasToken(out.data(), scratch, v, Key()), "22023");
-		EXPECT_EQ(scratch.content_type.value, "image/png");
+		EXPECT_AZ_ERROR(core::PrepareServiceSasOptions(core::View(q)), "22023");
+		EXPECT_EQ(good.content_type, "image%2Fpng");
 	}
 }
 
 /*
- * The bound counts each field only up to its length limit: fields at their
- * limits fit a buffer of exactly the bound (ASan, in asan-unit, sees any
- * store past it), and a field over its limit is refused before a byte is
- * written into a buffer sized for the limit.
+ * The bound of checked fields holds: fields at their limits fit a buffer of
+ * exactly the bound (ASan, in asan-unit, sees any store past it), and a field
+ * over its limit is refused by the checks, before any buffer is sized.
  */
 TEST(ServiceSasValidation, BoundHoldsAtTheLimits) {
 	core::ServiceSasParams p = BlobSas();
@@ -446,10 +454,12 @@ TEST(ServiceSasValidation, BoundHoldsAtTheLimits) {
 	p.permissions = "racwdxytmei";
 	p.encryption_scope = std::string(63, 'e');
 	const core::ServiceSasView v = core::View(p);
-	const size_t bound = core::ServiceSasTokenBound(v);
-	core::SasScratch scratch;
+	core::SasFields f;
+	core::ServiceSasFields(v, f);
+	const size_t bound = f.TokenBound();
+	std::string scratch;
 	std::unique_ptr<char[]> exact(new char[bound]);
-	const char *end = core::WriteServiceSasToken(exact.get(), scratch, v, Key());
+	const char *end = core::WriteSasToken(exact.get(), scratch, f, Key());
 	EXPECT_LE(static_cast<size_t>(end - exact.get()), bound);
 	EXPECT_EQ(std::string(static_cast<const char *>(exact.get()), end), core::BuildServiceSas(p, Key()).token);
 
@@ -459,10 +469,9 @@ TEST(ServiceSasValidation, BoundHoldsAtTheLimits) {
 		core::ServiceSasParams q = BlobSas();
 		q.*field = "a/" + std::string(100000, 'x');
 		const core::ServiceSasView w = core::View(q);
-		const size_t small = core::ServiceSasTokenBound(w);
-		EXPECT_LT(small, 8000u);
-		std::unique_ptr<char[]> buf(new char[small]);
-		EXPECT_AZ_ERROR(core::WriteServiceSasToken(buf.get(), scratch, w, Key()), "22023");
+		core::SasFields g;
+		EXPECT_AZ_ERROR(core::ServiceSasFields(w, g), "22023");
+		EXPECT_AZ_ERROR(core::BuildServiceSas(q, Key()), "22023");
 	}
 }
 
