@@ -194,7 +194,7 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.azure_files', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.azure_files_id_seq', '');
 CREATE INDEX azure_files_user_id_idx ON @extschema@.azure_files (user_id);
 -- azure_generate_read_sas probes this for every URL: one bucket page instead of a
--- B-tree descent with a comparison per level (see src/visibility.cpp).
+-- B-tree descent with a comparison per level (see src/read_access.cpp).
 CREATE INDEX azure_files_blob_name_hash ON @extschema@.azure_files USING hash (blob_name);
 
 CREATE FUNCTION @extschema@.azure_files_check() RETURNS trigger

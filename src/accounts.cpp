@@ -88,7 +88,7 @@ struct Cache {
 	Oid ext_schema = InvalidOid;
 	/* Shared with callers: a reload replaces the map, never an Account a caller still holds. */
 	std::unordered_map<std::string, AccountRef> accounts;
-	std::unordered_map<std::string, Broken> broken; /* rows whose key cannot be used */
+	std::unordered_map<std::string, Broken> broken;     /* rows whose key cannot be used */
 	std::shared_ptr<const core::HmacSha256> upload_key; /* MAC key of issued upload names; null if broken */
 	Broken upload_broken;
 };
@@ -304,9 +304,9 @@ struct SecretKind {
 	const char *redo; /* "remove the account and add it again": end of the hint */
 };
 constexpr SecretKind kAccountKeyKind {"Its key", "remove the account and add it again"};
-constexpr SecretKind kUploadSecretKind {
-    "It", "replace it with 32 new random bytes and run azure_blob.seal_secrets() (upload names issued but not yet "
-          "registered are then refused)"};
+constexpr SecretKind kUploadSecretKind {"It", "replace it with 32 new random bytes and run azure_blob.seal_secrets() "
+                                              "(upload names issued but not yet "
+                                              "registered are then refused)"};
 
 /*
  * Why a sealed value did not unseal, as the detail and hint of an error.
@@ -320,8 +320,9 @@ UnsealProblem(core::UnsealFailure why, std::string_view sealed, const std::strin
 		            ", but the master key in \"" + path + "\" is " + core::MasterKeyId(master_key) + ".",
 		        std::string("Set azure_blob.master_key_file to the file that sealed it, or ") + kind.redo + "."};
 	return {std::string(kind.what) + " cannot be unsealed with the master key in \"" + path + "\".",
-	        std::string(why == core::UnsealFailure::kMalformed ? "The stored value is damaged"
-	                                                           : "The stored value was altered, or copied from another row") +
+	        std::string(why == core::UnsealFailure::kMalformed
+	                        ? "The stored value is damaged"
+	                        : "The stored value was altered, or copied from another row") +
 	            "; " + kind.redo + "."};
 }
 
@@ -472,8 +473,8 @@ ExecuteAsOwner(Oid owner, const char *sql, int nargs, Oid *types, Datum *values,
 	/* Abort restores both of these if the statement fails (xact.c). */
 	SetUserIdAndSecContext(owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
 	int nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
-	                         0, false);
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+	                         false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	/*
@@ -513,8 +514,8 @@ ResolveAccountAlias(std::string_view alias) {
 	if (!alias.empty())
 		return alias;
 	if (guc_default_account == nullptr || guc_default_account[0] == '\0')
-		throw Error(sqlstate::kObjectNotInPrerequisiteState, "no storage account given and no default account set",
-		            {}, "Pass an account alias or set azure_blob.default_account.");
+		throw Error(sqlstate::kObjectNotInPrerequisiteState, "no storage account given and no default account set", {},
+		            "Pass an account alias or set azure_blob.default_account.");
 	return guc_default_account;
 }
 
@@ -565,8 +566,8 @@ AddAccount(const std::string &alias, const core::StorageAccount &acct, const std
 	const Oid owner = cache->owner;
 	/* Only the sealed text reaches SQL; it is bound to the alias (src/core/seal.hpp). */
 	const std::string sealed = core::Seal(MasterKey(), core::AccountKeyAad(alias), acct.account_key);
-	const char *a = alias.c_str(), *n = acct.account_name.c_str(), *k = sealed.c_str(),
-	           *e = acct.blob_endpoint.c_str(), *c = default_container.c_str();
+	const char *a = alias.c_str(), *n = acct.account_name.c_str(), *k = sealed.c_str(), *e = acct.blob_endpoint.c_str(),
+	           *c = default_container.c_str();
 	const bool has_container = !default_container.empty();
 	uint64 inserted = PgCall([&] {
 		Oid types[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
@@ -589,8 +590,9 @@ SealSecrets() {
 	const Oid owner = cache->owner;
 	const bool allowed = PgCall([&] { return GetUserId() == owner || superuser(); });
 	if (!allowed)
-		throw Error(sqlstate::kInsufficientPrivilege, "permission denied to seal the secrets of extension \"azure_blob\"",
-		            {}, "Only the extension's owner or a superuser may run azure_blob.seal_secrets().");
+		throw Error(sqlstate::kInsufficientPrivilege,
+		            "permission denied to seal the secrets of extension \"azure_blob\"", {},
+		            "Only the extension's owner or a superuser may run azure_blob.seal_secrets().");
 	const std::string &master_key = MasterKey();
 	const std::string current_id = core::MasterKeyId(master_key);
 	const std::string *previous = PreviousMasterKey(); /* throws if set but unusable: say so, do not skip */
@@ -635,8 +637,8 @@ SealSecrets() {
 			Oid types[2] = {TEXTOID, TEXTOID};
 			Datum values[2] = {CStringGetTextDatum(a), CStringGetTextDatum(k)};
 			ExecuteAsOwner(owner,
-			               "UPDATE azure_blob.accounts SET account_key = $2 WHERE alias OPERATOR(pg_catalog.=) $1",
-			               2, types, values, nullptr);
+			               "UPDATE azure_blob.accounts SET account_key = $2 WHERE alias OPERATOR(pg_catalog.=) $1", 2,
+			               types, values, nullptr);
 		});
 		sealed_count++;
 	}
@@ -664,14 +666,14 @@ SealSecrets() {
 		const std::string path = MasterKeyPath();
 		const char *p = path.c_str();
 		PgCall([&] {
-			ereport(WARNING,
-			        (errmsg_plural("%d sealed secret was left as it is", "%d sealed secrets were left as they are",
-			                       left_alone, left_alone),
-			         errdetail_plural("It was sealed with neither the master key in \"%s\" nor the previous master key.",
-			                          "They were sealed with neither the master key in \"%s\" nor the previous master key.",
-			                          left_alone, p),
-			         errhint("Set azure_blob.previous_master_key_file to the older key file, and run "
-			                 "azure_blob.seal_secrets() again.")));
+			ereport(WARNING, (errmsg_plural("%d sealed secret was left as it is",
+			                                "%d sealed secrets were left as they are", left_alone, left_alone),
+			                  errdetail_plural(
+			                      "It was sealed with neither the master key in \"%s\" nor the previous master key.",
+			                      "They were sealed with neither the master key in \"%s\" nor the previous master key.",
+			                      left_alone, p),
+			                  errhint("Set azure_blob.previous_master_key_file to the older key file, and run "
+			                          "azure_blob.seal_secrets() again.")));
 		});
 	}
 	return sealed_count;
@@ -799,9 +801,10 @@ azure_account_add_from_env(PG_FUNCTION_ARGS) {
 		                errdetail("A name has 1 to 255 letters, digits or \"_\".")));
 	const char *value = getenv(variable);
 	if (value == nullptr || value[0] == '\0')
-		ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
-		                errmsg("environment variable \"%s\" is not set in the server", variable),
-		                errhint("Set it in the environment of the PostgreSQL server, for example in its service unit.")));
+		ereport(ERROR,
+		        (errcode(ERRCODE_UNDEFINED_OBJECT),
+		         errmsg("environment variable \"%s\" is not set in the server", variable),
+		         errhint("Set it in the environment of the PostgreSQL server, for example in its service unit.")));
 	Guard([&] { AddAccountFromConnectionString(alias, value, container); });
 	PG_RETURN_VOID();
 }

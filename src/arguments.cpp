@@ -23,7 +23,6 @@ TextToUtf8(text *t) {
 	return pg_server_to_any(s, static_cast<int>(strlen(s)), PG_UTF8);
 }
 
-
 const char *
 RequiredArg(FunctionCallInfo fcinfo, int n, const char *what) {
 	if (PG_ARGISNULL(n))
@@ -37,8 +36,8 @@ OptionalArg(FunctionCallInfo fcinfo, int n, const char *what, const char *hint) 
 		return nullptr;
 	const char *s = TextToUtf8(PG_GETARG_TEXT_PP(n));
 	if (s[0] == '\0')
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s must not be empty", what),
-		                errhint("%s", hint)));
+		ereport(ERROR,
+		        (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s must not be empty", what), errhint("%s", hint)));
 	return s;
 }
 

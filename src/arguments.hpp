@@ -28,7 +28,8 @@ const char *TextToUtf8(text *t);
 /* A required text argument in UTF-8: NULL is 22004. */
 const char *RequiredArg(FunctionCallInfo fcinfo, int n, const char *what);
 /* An optional text argument in UTF-8: NULL means "not given" (nullptr), an empty string is 22023 with hint. */
-const char *OptionalArg(FunctionCallInfo fcinfo, int n, const char *what, const char *hint = "Pass NULL to leave it out.");
+const char *OptionalArg(FunctionCallInfo fcinfo, int n, const char *what,
+                        const char *hint = "Pass NULL to leave it out.");
 
 /* A text value as a UTF-8 view: no copy when the database is UTF-8. */
 std::string_view Utf8View(text *t);

@@ -74,7 +74,8 @@ IsRegistered(const char *account, const char *container, text *blob) {
 		Datum name = slot_getattr(s, f.blob_name, &n1);
 		Datum acct = slot_getattr(s, f.account, &n2);
 		Datum cont = slot_getattr(s, f.container, &n3);
-		return !n1 && !n2 && !n3 && TextEquals(name, blob_s) && TextEquals(acct, account) && TextEquals(cont, container);
+		return !n1 && !n2 && !n3 && TextEquals(name, blob_s) && TextEquals(acct, account) &&
+		       TextEquals(cont, container);
 	};
 	if (OidIsValid(index_oid)) {
 		Relation index = index_open(index_oid, AccessShareLock);
@@ -117,7 +118,8 @@ LockBlob(const char *account, const char *container, const char *blob, bool wait
 	appendBinaryStringInfo(&key, account, strlen(account) + 1);
 	appendBinaryStringInfo(&key, container, strlen(container) + 1);
 	appendBinaryStringInfo(&key, blob, strlen(blob));
-	uint64 h = DatumGetUInt64(hash_bytes_extended(reinterpret_cast<const unsigned char *>(key.data), key.len, 0x617a62));
+	uint64 h =
+	    DatumGetUInt64(hash_bytes_extended(reinterpret_cast<const unsigned char *>(key.data), key.len, 0x617a62));
 	pfree(key.data);
 	LOCKTAG tag;
 	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(h >> 32), static_cast<uint32>(h), kBlobLockClass);

@@ -61,9 +61,21 @@ namespace azure_blob {
 
 namespace {
 
-enum Column { kBlobName, kFileUrl, kUserId, kUploadTimestamp, kAccount, kContainer, kContentType, kSizeBytes, kEtag, kColumns };
-const char *const kColumnNames[kColumns] = {"blob_name", "file_url",  "user_id",   "upload_timestamp", "account",
-                                            "container", "content_type", "size_bytes", "etag"};
+enum Column {
+	kBlobName,
+	kFileUrl,
+	kUserId,
+	kUploadTimestamp,
+	kAccount,
+	kContainer,
+	kContentType,
+	kSizeBytes,
+	kEtag,
+	kColumns
+};
+const char *const kColumnNames[kColumns] = {"blob_name",        "file_url",   "user_id",
+                                            "upload_timestamp", "account",    "container",
+                                            "content_type",     "size_bytes", "etag"};
 
 /* A text column as a C string in the database encoding, NULL if SQL NULL. */
 char *
@@ -146,8 +158,8 @@ CheckDescriptiveColumns(HeapTuple tup, TupleDesc desc, const int *att) {
 	if (etag != nullptr)
 		for (const char *p = etag; *p; p++)
 			if (static_cast<unsigned char>(*p) < 0x20 || *p == 0x7F)
-				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				                errmsg("ETag must not contain control characters")));
+				ereport(ERROR,
+				        (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("ETag must not contain control characters")));
 	if (content_type != nullptr)
 		Guard([&] { core::ValidateContentType(content_type); });
 }
@@ -260,8 +272,9 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 		const Account &acct = *acct_ref;
 		if (container != nullptr)
 			core::ValidateContainerName(container);
-		const std::string cont = ResolveContainer(
-		    acct, container, "Give the row a container, or add the account again with a default container.");
+		const std::string cont =
+		    ResolveContainer(acct, container,
+		                     "Give the row a container, or add the account again with a default container.");
 		/*
 		 * Users register only names azure_generate_upload_sas issued to them,
 		 * where upload URLs point; admins may register anything configured.
@@ -272,7 +285,8 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 			            "permission denied to register a file outside the default account and container",
 			            "Only members of azure_blob_admin may choose the account or container of a file.");
 		if (!admin && !core::IsIssuedUploadName(*UploadNameKey(), row_user, blob))
-			throw Error(sqlstate::kInsufficientPrivilege, "permission denied to register blob \"" + std::string(blob) + "\"",
+			throw Error(sqlstate::kInsufficientPrivilege,
+			            "permission denied to register blob \"" + std::string(blob) + "\"",
 			            "The name was not issued to this user by azure_generate_upload_sas().",
 			            "Register the blob_name that azure_generate_upload_sas() returned, as the same user.");
 		std::string canonical = core::BlobUrl(acct.blob_endpoint, cont, blob);

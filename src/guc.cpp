@@ -115,55 +115,71 @@ AssignMasterKeyFile(const char *, void *) {
 
 void
 DefineGucs() {
-	DefineCustomStringVariable("azure_blob.user_id", gettext_noop("Identifier of the application user on whose behalf URLs are signed."),
-	                           gettext_noop("Set it in each transaction with SET LOCAL: a value set in an earlier transaction "
-	                                        "is ignored unless azure_blob.session_user_id is on."),
+	DefineCustomStringVariable("azure_blob.user_id",
+	                           gettext_noop("Identifier of the application user on whose behalf URLs are signed."),
+	                           gettext_noop(
+	                               "Set it in each transaction with SET LOCAL: a value set in an earlier transaction "
+	                               "is ignored unless azure_blob.session_user_id is on."),
 	                           &guc_user_id, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
 	user_id_record = FindGucRecord("azure_blob.user_id");
 	if (user_id_record == nullptr)
 		elog(ERROR, "setting \"azure_blob.user_id\" was not defined");
 	DefineCustomBoolVariable("azure_blob.require_user_id",
-	                         gettext_noop("Makes calls by non-administrators fail unless azure_blob.user_id is set in the transaction."),
-	                         gettext_noop("Off, such calls act for current_user."), &guc_require_user_id, true, PGC_SUSET,
-	                         0, nullptr, nullptr, nullptr);
+	                         gettext_noop("Makes calls by non-administrators fail unless azure_blob.user_id is set in "
+	                                      "the transaction."),
+	                         gettext_noop("Off, such calls act for current_user."), &guc_require_user_id, true,
+	                         PGC_SUSET, 0, nullptr, nullptr, nullptr);
 	DefineCustomBoolVariable("azure_blob.session_user_id",
-	                         gettext_noop("Lets a value of azure_blob.user_id set outside SET LOCAL last for the session."),
-	                         gettext_noop("Only for applications that own their connections: behind a transaction pooler "
-	                                      "the next client would act as the previous one's user."),
+	                         gettext_noop(
+	                             "Lets a value of azure_blob.user_id set outside SET LOCAL last for the session."),
+	                         gettext_noop(
+	                             "Only for applications that own their connections: behind a transaction pooler "
+	                             "the next client would act as the previous one's user."),
 	                         &guc_session_user_id, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
-	DefineCustomStringVariable("azure_blob.default_account", gettext_noop("Alias of the storage account used when none is given."),
-	                           nullptr, &guc_default_account, "default", PGC_SUSET, 0, nullptr, nullptr, nullptr);
-	DefineCustomStringVariable("azure_blob.sas_version", gettext_noop("Service version (sv) of the SAS tokens the extension signs."),
-	                           nullptr, &guc_sas_version, core::kDefaultSasVersion, PGC_USERSET, 0, CheckSasVersion,
-	                           nullptr, nullptr);
-	DefineCustomIntVariable("azure_blob.max_sas_lifetime", gettext_noop("Longest lifetime of a URL from azure_generate_upload_sas or azure_generate_read_sas."),
+	DefineCustomStringVariable("azure_blob.default_account",
+	                           gettext_noop("Alias of the storage account used when none is given."), nullptr,
+	                           &guc_default_account, "default", PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomStringVariable("azure_blob.sas_version",
+	                           gettext_noop("Service version (sv) of the SAS tokens the extension signs."), nullptr,
+	                           &guc_sas_version, core::kDefaultSasVersion, PGC_USERSET, 0, CheckSasVersion, nullptr,
+	                           nullptr);
+	DefineCustomIntVariable("azure_blob.max_sas_lifetime",
+	                        gettext_noop(
+	                            "Longest lifetime of a URL from azure_generate_upload_sas or azure_generate_read_sas."),
 	                        nullptr, &guc_max_sas_lifetime, 7 * 24 * 3600, 1, INT_MAX, PGC_SUSET, GUC_UNIT_S, nullptr,
 	                        nullptr, nullptr);
 	DefineCustomBoolVariable("azure_blob.verify_uploads",
-	                         gettext_noop("Makes azure_save_metadata check that the blob exists and record its properties."),
+	                         gettext_noop(
+	                             "Makes azure_save_metadata check that the blob exists and record its properties."),
 	                         nullptr, &guc_verify_uploads, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 	DefineCustomBoolVariable("azure_blob.allow_http", gettext_noop("Allows REST calls over plain http (for Azurite)."),
 	                         nullptr, &guc_allow_http, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 	DefineCustomStringVariable("azure_blob.allowed_endpoint_hosts",
 	                           gettext_noop("Storage endpoint hosts that accounts may use and REST calls may reach."),
-	                           gettext_noop("Comma-separated entries: a host name, an IPv4 address or a bracketed IPv6 "
-	                                        "address matches exactly; \".\" followed by a domain (\".example.com\") "
-	                                        "matches every host under it. Add custom domains and private endpoints here. "
-	                                        "Loopback hosts (Azurite) are allowed only while azure_blob.allow_http is "
-	                                        "on, whatever the list says."),
-	                           &guc_allowed_endpoint_hosts, core::kDefaultAllowedEndpointHosts, PGC_SUSET, GUC_LIST_INPUT,
-	                           CheckAllowedEndpointHosts, nullptr, nullptr);
-	DefineCustomIntVariable("azure_blob.connect_timeout_ms", gettext_noop("Time limit for connecting to Azure Blob Storage."),
-	                        nullptr, &guc_connect_timeout_ms, 2000, 1, 600000, PGC_USERSET, GUC_UNIT_MS, nullptr,
-	                        nullptr, nullptr);
-	DefineCustomIntVariable("azure_blob.request_timeout_ms", gettext_noop("Time limit for one REST call to Azure Blob Storage, transfer included."),
+	                           gettext_noop(
+	                               "Comma-separated entries: a host name, an IPv4 address or a bracketed IPv6 "
+	                               "address matches exactly; \".\" followed by a domain (\".example.com\") "
+	                               "matches every host under it. Add custom domains and private endpoints here. "
+	                               "Loopback hosts (Azurite) are allowed only while azure_blob.allow_http is "
+	                               "on, whatever the list says."),
+	                           &guc_allowed_endpoint_hosts, core::kDefaultAllowedEndpointHosts, PGC_SUSET,
+	                           GUC_LIST_INPUT, CheckAllowedEndpointHosts, nullptr, nullptr);
+	DefineCustomIntVariable("azure_blob.connect_timeout_ms",
+	                        gettext_noop("Time limit for connecting to Azure Blob Storage."), nullptr,
+	                        &guc_connect_timeout_ms, 2000, 1, 600000, PGC_USERSET, GUC_UNIT_MS, nullptr, nullptr,
+	                        nullptr);
+	DefineCustomIntVariable("azure_blob.request_timeout_ms",
+	                        gettext_noop("Time limit for one REST call to Azure Blob Storage, transfer included."),
 	                        nullptr, &guc_request_timeout_ms, 30000, 1, 3600000, PGC_USERSET, GUC_UNIT_MS, nullptr,
 	                        nullptr, nullptr);
-	DefineCustomIntVariable("azure_blob.max_retries", gettext_noop("Retries of a REST call after a transport error or HTTP 500/503."),
-	                        nullptr, &guc_max_retries, 3, 0, 10, PGC_USERSET, 0, nullptr, nullptr, nullptr);
-	DefineCustomIntVariable("azure_blob.max_response_size", gettext_noop("Largest answer a REST call may receive, such as a blob read with azure_blob_get."),
-	                        nullptr, &guc_max_response_size, 256 * 1024 * 1024, 1024, 1024 * 1024 * 1024 - 1, PGC_USERSET,
-	                        GUC_UNIT_BYTE, nullptr, nullptr, nullptr);
+	DefineCustomIntVariable("azure_blob.max_retries",
+	                        gettext_noop("Retries of a REST call after a transport error or HTTP 500/503."), nullptr,
+	                        &guc_max_retries, 3, 0, 10, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomIntVariable("azure_blob.max_response_size",
+	                        gettext_noop(
+	                            "Largest answer a REST call may receive, such as a blob read with azure_blob_get."),
+	                        nullptr, &guc_max_response_size, 256 * 1024 * 1024, 1024, 1024 * 1024 * 1024 - 1,
+	                        PGC_USERSET, GUC_UNIT_BYTE, nullptr, nullptr, nullptr);
 	/*
 	 * PGC_SIGHUP: only postgresql.conf (or ALTER SYSTEM) sets it, so no role
 	 * can point the server at a key file of its own choosing.

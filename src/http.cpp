@@ -123,7 +123,8 @@ OnHeader(char *data, size_t size, size_t nitems, void *userdata) {
 }
 
 struct SlistFree {
-	void operator()(curl_slist *l) const noexcept {
+	void
+	operator()(curl_slist *l) const noexcept {
 		curl_slist_free_all(l);
 	}
 };
@@ -148,7 +149,8 @@ HostOf(const std::string &url) {
 }
 
 struct UrlFree {
-	void operator()(CURLU *u) const noexcept {
+	void
+	operator()(CURLU *u) const noexcept {
 		curl_url_cleanup(u);
 	}
 };
@@ -214,7 +216,7 @@ PerformOnce(const core::RestRequest &req, HttpResponse &resp, CURLcode *curl_err
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 0L);
 	curl_easy_setopt(c, CURLOPT_DISALLOW_USERNAME_IN_URL, 1L); /* as CurlHostOf parsed it */
-	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); /* send the path we signed, dot segments and all */
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);               /* send the path we signed, dot segments and all */
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(guc_connect_timeout_ms));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(guc_request_timeout_ms));
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
@@ -303,8 +305,10 @@ CheckEndpointAllowed(const std::string &url) {
 	const core::EndpointHost ours = core::ParseUrlHost(url);
 	const core::EndpointHost curls = core::ParseHost(CurlHostOf(url));
 	if (curls.kind != ours.kind || curls.host != ours.host)
-		ThrowInvalid("invalid storage endpoint host", "libcurl reads another host from the endpoint URL than the one checked.");
-	core::CheckHostAllowed(ours, guc_allowed_endpoint_hosts != nullptr ? guc_allowed_endpoint_hosts : "", guc_allow_http);
+		ThrowInvalid("invalid storage endpoint host",
+		             "libcurl reads another host from the endpoint URL than the one checked.");
+	core::CheckHostAllowed(ours, guc_allowed_endpoint_hosts != nullptr ? guc_allowed_endpoint_hosts : "",
+	                       guc_allow_http);
 }
 
 HttpResponse
@@ -324,7 +328,8 @@ Execute(core::RestRequest req, const Account &acct) {
 	const uint32 wait_event = PgCall([] { return AzureRequestWaitEvent(); });
 	for (int attempt = 0;; attempt++) {
 		req.headers.resize(unsigned_headers);
-		core::SignRequest(req, acct.account_name, acct.signer, static_cast<int64_t>(timestamptz_to_time_t(GetCurrentTimestamp())));
+		core::SignRequest(req, acct.account_name, acct.signer,
+		                  static_cast<int64_t>(timestamptz_to_time_t(GetCurrentTimestamp())));
 		HttpResponse resp;
 		Outcome outcome = PerformOnce(req, resp, &curl_error, &connected, wait_event);
 		PgCall([&] {
@@ -337,14 +342,19 @@ Execute(core::RestRequest req, const Account &acct) {
 			if (outcome == Outcome::kAnswered)
 				return resp;
 			if (curl_error == CURLE_OPERATION_TIMEDOUT && connected)
-				throw Error(sqlstate::kConnectionFailure, "Azure Blob Storage at \"" + HostOf(where) + "\" did not answer in time",
-				            "No answer within azure_blob.request_timeout_ms (" + std::to_string(guc_request_timeout_ms) +
-				                " ms) after " + std::to_string(attempt + 1) + " attempts.");
+				throw Error(sqlstate::kConnectionFailure,
+				            "Azure Blob Storage at \"" + HostOf(where) + "\" did not answer in time",
+				            "No answer within azure_blob.request_timeout_ms (" +
+				                std::to_string(guc_request_timeout_ms) + " ms) after " + std::to_string(attempt + 1) +
+				                " attempts.");
 			if (curl_error == CURLE_OPERATION_TIMEDOUT)
-				throw Error(sqlstate::kConnectionFailure, "could not connect to Azure Blob Storage at \"" + HostOf(where) + "\"",
-				            "No connection within azure_blob.connect_timeout_ms (" + std::to_string(guc_connect_timeout_ms) +
-				                " ms) after " + std::to_string(attempt + 1) + " attempts.");
-			throw Error(sqlstate::kConnectionFailure, "could not connect to Azure Blob Storage at \"" + HostOf(where) + "\"",
+				throw Error(sqlstate::kConnectionFailure,
+				            "could not connect to Azure Blob Storage at \"" + HostOf(where) + "\"",
+				            "No connection within azure_blob.connect_timeout_ms (" +
+				                std::to_string(guc_connect_timeout_ms) + " ms) after " + std::to_string(attempt + 1) +
+				                " attempts.");
+			throw Error(sqlstate::kConnectionFailure,
+			            "could not connect to Azure Blob Storage at \"" + HostOf(where) + "\"",
 			            std::string(curl_easy_strerror(curl_error)) + " after " + std::to_string(attempt + 1) +
 			                " attempts.");
 		}

@@ -37,8 +37,7 @@ CurrentUserId() {
 	if (state == UserIdState::kSet)
 		return guc_user_id;
 	/* A parallel worker cannot check roles like CurrentUserIsAdmin(): it refuses everyone. */
-	if (guc_require_user_id &&
-	    (state == UserIdState::kParallelWorker || !Guard([] { return CurrentUserIsAdmin(); }))) {
+	if (guc_require_user_id && (state == UserIdState::kParallelWorker || !Guard([] { return CurrentUserIsAdmin(); }))) {
 		const char *detail = nullptr;
 		switch (state) {
 		case UserIdState::kStale:

@@ -70,7 +70,8 @@ FileErrorState(int err) {
 
 [[noreturn]] void
 ThrowFileError(const char *what, const std::string &path, int err) {
-	throw Error(FileErrorState(err), std::string("could not ") + what + " master key file \"" + path + "\": " + strerror(err));
+	throw Error(FileErrorState(err),
+	            std::string("could not ") + what + " master key file \"" + path + "\": " + strerror(err));
 }
 
 /* Closes a descriptor on scope exit. */

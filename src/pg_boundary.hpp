@@ -82,8 +82,7 @@ private:
 char *CopyNoThrow(const char *s, size_t len) noexcept;
 
 /* Raises what Guard() caught. Called only after every C++ object of the body is gone. */
-[[noreturn]] void Raise(ErrorData *pg_error, bool interrupted, int sqlstate, char *message, char *detail,
-                        char *hint);
+[[noreturn]] void Raise(ErrorData *pg_error, bool interrupted, int sqlstate, char *message, char *detail, char *hint);
 
 /* "22023" -> ERRCODE_INVALID_PARAMETER_VALUE. */
 int SqlStateFromText(const std::string &code) noexcept;

@@ -107,8 +107,7 @@ IsOwnerQual(const Expr *e, AttrNumber user_att, Oid func) {
 	const Node *l = static_cast<const Node *>(linitial(op->args));
 	const Node *r = static_cast<const Node *>(lsecond(op->args));
 	return IsA(l, Var) && reinterpret_cast<const Var *>(l)->varattno == user_att && IsA(r, FuncExpr) &&
-	       reinterpret_cast<const FuncExpr *>(r)->funcid == func &&
-	       reinterpret_cast<const FuncExpr *>(r)->args == NIL;
+	       reinterpret_cast<const FuncExpr *>(r)->funcid == func && reinterpret_cast<const FuncExpr *>(r)->args == NIL;
 }
 
 /* True if rel's policies are exactly the two the extension creates. */
@@ -128,7 +127,8 @@ PoliciesAreStandard(Relation rel, AttrNumber user_att) {
 		const RowSecurityPolicy *p = static_cast<const RowSecurityPolicy *>(lfirst(lc));
 		if (!p->permissive || p->polcmd != '*' || p->hassublinks)
 			return false;
-		if (strcmp(p->policy_name, "azure_files_admin") == 0 && SinglePolicyRole(p) == admin && IsCallOf(p->qual, admin_fn))
+		if (strcmp(p->policy_name, "azure_files_admin") == 0 && SinglePolicyRole(p) == admin &&
+		    IsCallOf(p->qual, admin_fn))
 			saw_admin = true;
 		else if (strcmp(p->policy_name, "azure_files_owner") == 0 && SinglePolicyRole(p) == user &&
 		         IsOwnerQual(p->qual, user_att, user_id_fn))
@@ -219,9 +219,9 @@ InitReadAccess() {
 
 /* How FastLookup ended. */
 enum class Probe {
-	kReadable,   /* found and readable: the ReadableFile is filled in */
-	kNotReadable,/* no such row, or the caller may not read it */
-	kUseSql,     /* policies are not the extension's own: ask SQL instead */
+	kReadable,    /* found and readable: the ReadableFile is filled in */
+	kNotReadable, /* no such row, or the caller may not read it */
+	kUseSql,      /* policies are not the extension's own: ask SQL instead */
 };
 
 /*

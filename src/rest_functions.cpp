@@ -78,7 +78,6 @@ Quoted(const std::string &s) {
 	return "\"" + s + "\"";
 }
 
-
 /* Properties of a blob, or nullopt-like empty status when absent. */
 struct Properties {
 	bool exists = false;
@@ -101,7 +100,8 @@ FetchProperties(const Target &t, const std::string &blob) {
 	if (BlobNotFound(r))
 		return p;
 	if (r.status != 200)
-		ThrowAzureError(r, "could not read the properties of blob " + Quoted(blob) + " in container " + Quoted(t.container));
+		ThrowAzureError(r, "could not read the properties of blob " + Quoted(blob) + " in container " +
+		                       Quoted(t.container));
 	p.exists = true;
 	p.size = r.content_length;
 	p.content_type = r.content_type;
@@ -127,9 +127,10 @@ FindOwnRegistration(const char *blob, const char *user_id, const char *account, 
                     bool file_url_null) {
 	const Oid relid = AzureFiles().relid;
 	const char *table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
-	char *sql = psprintf("SELECT * FROM %s WHERE blob_name OPERATOR(pg_catalog.=) $1 AND user_id OPERATOR(pg_catalog.=) $2"
-	                     " AND account OPERATOR(pg_catalog.=) $3 AND container OPERATOR(pg_catalog.=) $4%s",
-	                     table, file_url_null ? "" : " AND file_url OPERATOR(pg_catalog.=) $5");
+	char *sql =
+	    psprintf("SELECT * FROM %s WHERE blob_name OPERATOR(pg_catalog.=) $1 AND user_id OPERATOR(pg_catalog.=) $2"
+	             " AND account OPERATOR(pg_catalog.=) $3 AND container OPERATOR(pg_catalog.=) $4%s",
+	             table, file_url_null ? "" : " AND file_url OPERATOR(pg_catalog.=) $5");
 	Oid types[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
 	Datum values[5] = {CStringGetTextDatum(blob), CStringGetTextDatum(user_id), CStringGetTextDatum(account),
 	                   CStringGetTextDatum(container), file_url};
@@ -193,9 +194,7 @@ InsertRegistration(const char *blob, Oid schema, Datum *args, bool *arg_nulls) {
 	MemoryContext cxt = CurrentMemoryContext;
 	HeapTupleHeader volatile result = nullptr;
 	PG_TRY();
-	{
-		result = InsertFileRow(schema, args, arg_nulls);
-	}
+	{ result = InsertFileRow(schema, args, arg_nulls); }
 	PG_CATCH();
 	{
 		MemoryContextSwitchTo(cxt);
@@ -235,8 +234,8 @@ RejectMistypedUpload(const Target &t, const std::string &blob, const std::string
 	for (unsigned char c : actual_type)
 		printable = printable && c >= 0x20 && c <= 0x7E;
 	const std::string stored = actual_type.empty() ? std::string("without a content type")
-	                           : printable          ? "with content type \"" + actual_type + "\""
-	                                                : std::string("with a content type that is not printable ASCII");
+	                           : printable         ? "with content type \"" + actual_type + "\""
+	                                               : std::string("with a content type that is not printable ASCII");
 	throw Error(sqlstate::kInvalidParameterValue,
 	            "content type of blob " + Quoted(blob) + " does not match the type its upload URL was issued for",
 	            "The blob was stored " + stored +
@@ -406,8 +405,9 @@ azure_blob_put(PG_FUNCTION_ARGS) {
 		core::ValidateContentType(content_type);
 		Target t = ResolveTarget(account, container);
 		std::string body(VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data));
-		HttpResponse r = Execute(
-		    core::PutBlobRequest(t.acct->blob_endpoint, t.container, blob, std::move(body), content_type), *t.acct);
+		HttpResponse r =
+		    Execute(core::PutBlobRequest(t.acct->blob_endpoint, t.container, blob, std::move(body), content_type),
+		            *t.acct);
 		if (r.status != 201)
 			ThrowAzureError(r, "could not upload blob " + Quoted(blob) + " to container " + Quoted(t.container));
 		return PgCall([&] { return cstring_to_text(r.etag.c_str()); });
@@ -533,8 +533,8 @@ azure_blob_list(PG_FUNCTION_ARGS) {
 		st->container = container ? pstrdup(container) : nullptr;
 		st->account = account ? pstrdup(account) : nullptr;
 		st->marker = pstrdup("");
-		st->page_cxt = AllocSetContextCreate(funcctx->multi_call_memory_ctx, "azure_blob_list page",
-		                                     ALLOCSET_DEFAULT_SIZES);
+		st->page_cxt =
+		    AllocSetContextCreate(funcctx->multi_call_memory_ctx, "azure_blob_list page", ALLOCSET_DEFAULT_SIZES);
 		TupleDesc desc;
 		if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
 			elog(ERROR, "azure_blob_list must return a composite type");
@@ -552,9 +552,9 @@ azure_blob_list(PG_FUNCTION_ARGS) {
 		Guard([&] {
 			ValidateListPrefix(st->prefix);
 			Target t = ResolveTarget(st->account, st->container);
-			HttpResponse r = Execute(
-			    core::ListBlobsRequest(t.acct->blob_endpoint, t.container, st->prefix, st->marker, kListPageSize),
-			    *t.acct);
+			HttpResponse r = Execute(core::ListBlobsRequest(t.acct->blob_endpoint, t.container, st->prefix, st->marker,
+			                                                kListPageSize),
+			                         *t.acct);
 			if (r.status != 200)
 				ThrowAzureError(r, "could not list container " + Quoted(t.container));
 			core::ListPage page = core::ParseListBlobs(r.body);
@@ -581,9 +581,9 @@ azure_blob_list(PG_FUNCTION_ARGS) {
 				st->count = n;
 				MemoryContextSwitchTo(old);
 				/* The marker lives across pages, in the multi-call context. */
-				st->marker = page.next_marker.empty() ? nullptr
-				                                      : MemoryContextStrdup(funcctx->multi_call_memory_ctx,
-				                                                            page.next_marker.c_str());
+				st->marker = page.next_marker.empty()
+				                 ? nullptr
+				                 : MemoryContextStrdup(funcctx->multi_call_memory_ctx, page.next_marker.c_str());
 			});
 		});
 	}
@@ -632,7 +632,8 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 		/* Checked here too, so a name that was never issued costs no HTTP call. */
 		const core::IssuedUpload issued = core::CheckIssuedUploadName(*key, user_id, blob);
 		if (issued == core::IssuedUpload::kNotIssued && !CurrentUserIsAdmin())
-			throw Error(sqlstate::kInsufficientPrivilege, "permission denied to register blob \"" + std::string(blob) + "\"",
+			throw Error(sqlstate::kInsufficientPrivilege,
+			            "permission denied to register blob \"" + std::string(blob) + "\"",
 			            "The name was not issued to this user by azure_generate_upload_sas().",
 			            "Register the blob_name that azure_generate_upload_sas() returned, as the same user.");
 		Target t = ResolveTarget(nullptr, nullptr);
@@ -709,7 +710,8 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 		} clear_on_exit;
 		return PgCall([&] {
 			Datum args[5] = {PointerGetDatum(blob_arg), file_url_arg, v.content_type, Int64GetDatum(p.size), v.etag};
-			bool arg_nulls[5] = {false, file_url_null, v.content_type_server == nullptr, !has_size, v.etag_server == nullptr};
+			bool arg_nulls[5] = {false, file_url_null, v.content_type_server == nullptr, !has_size,
+			                     v.etag_server == nullptr};
 			return InsertRegistration(blob_server, schema, args, arg_nulls);
 		});
 	});

@@ -228,10 +228,11 @@ void
 CheckMayManage(Right level, const char *verb) {
 	if (ManagesAdmins() || (level == Right::kUser && CurrentRight() == Right::kAdmin))
 		return;
-	ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-	                errmsg("permission denied to %s azure_blob level \"%s\"", verb, LevelName(level)),
-	                level == Right::kAdmin ? errdetail("Only superusers manage the admin level.")
-	                                       : errdetail("Only superusers and admins of this database manage the user level.")));
+	ereport(ERROR,
+	        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+	         errmsg("permission denied to %s azure_blob level \"%s\"", verb, LevelName(level)),
+	         level == Right::kAdmin ? errdetail("Only superusers manage the admin level.")
+	                                : errdetail("Only superusers and admins of this database manage the user level.")));
 }
 
 } // namespace
@@ -289,11 +290,12 @@ azure_grant(PG_FUNCTION_ARGS) {
 	Oid types[3] = {OIDOID, TEXTOID, BOOLOID};
 	Datum values[3] = {ObjectIdGetDatum(role), CStringGetTextDatum(LevelName(level)), BoolGetDatum(manages_admins)};
 	/* An admin may not lower another admin to 'user' through a grant. */
-	uint64 n = ExecuteAsOwner(owner,
-	                          "INSERT INTO azure_blob.grants (role, level) VALUES ($1, $2) ON CONFLICT (role) DO UPDATE "
-	                          "SET level = EXCLUDED.level WHERE $3 OR azure_blob.grants.level OPERATOR(pg_catalog.=) 'user' "
-	                          "OR EXCLUDED.level OPERATOR(pg_catalog.=) 'admin'",
-	                          3, types, values, nullptr);
+	uint64 n =
+	    ExecuteAsOwner(owner,
+	                   "INSERT INTO azure_blob.grants (role, level) VALUES ($1, $2) ON CONFLICT (role) DO UPDATE "
+	                   "SET level = EXCLUDED.level WHERE $3 OR azure_blob.grants.level OPERATOR(pg_catalog.=) 'user' "
+	                   "OR EXCLUDED.level OPERATOR(pg_catalog.=) 'admin'",
+	                   3, types, values, nullptr);
 	right_cache.valid = false;
 	if (n == 0 && level == Right::kUser && !manages_admins)
 		ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

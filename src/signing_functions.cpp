@@ -52,8 +52,9 @@ ToUnixSeconds(TimestampTz t, const char *what) {
 	if (usec % USECS_PER_SEC < 0)
 		secs--;
 	if (secs < core::kMinUnixSeconds || secs > core::kMaxUnixSeconds)
-		ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("%s is out of range for a SAS token", what),
-		                errdetail("Azure accepts years 0001 to 9999 only.")));
+		ereport(ERROR,
+		        (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("%s is out of range for a SAS token", what),
+		         errdetail("Azure accepts years 0001 to 9999 only.")));
 	return secs;
 }
 
@@ -71,7 +72,8 @@ ExpiryFromInterval(FunctionCallInfo fcinfo, int n) {
 	 * timestamp arithmetic below overflows into 22008 "timestamp out of
 	 * range" (max_sas_lifetime is at most 68 years; months count as 30 days).
 	 */
-	const double approx_days = lifetime->month * 30.0 + lifetime->day + static_cast<double>(lifetime->time) / USECS_PER_DAY;
+	const double approx_days =
+	    lifetime->month * 30.0 + lifetime->day + static_cast<double>(lifetime->time) / USECS_PER_DAY;
 	if (approx_days < -1000.0 * 366)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("URL lifetime must be positive")));
 	if (approx_days > 1000.0 * 366)
@@ -134,7 +136,8 @@ struct SasArgs {
  */
 class TimeText {
 public:
-	std::string_view Of(int64 secs) {
+	std::string_view
+	Of(int64 secs) {
 		if (!valid_ || secs != secs_) {
 			core::WriteIso8601(text_, secs);
 			secs_ = secs;
@@ -152,7 +155,8 @@ private:
 class OptionsCache {
 public:
 	/* v's option fields, checked and encoded: the last ones if v repeats them. */
-	const core::ServiceSasOptions &Of(const core::ServiceSasView &v) {
+	const core::ServiceSasOptions &
+	Of(const core::ServiceSasView &v) {
 		const bool container = v.resource == core::SasResource::kContainer;
 		if (!valid_ || container != container_ || !Same(version_, v.version) || !Same(permissions_, v.permissions) ||
 		    !Same(fields_[0], v.cache_control) || !Same(fields_[1], v.content_disposition) ||
@@ -174,7 +178,8 @@ public:
 	}
 
 private:
-	static bool Same(const std::string &a, std::string_view b) {
+	static bool
+	Same(const std::string &a, std::string_view b) {
 		return a.size() == b.size() && (b.empty() || memcmp(a.data(), b.data(), b.size()) == 0);
 	}
 	bool valid_ = false;
@@ -390,7 +395,8 @@ azure_generate_read_sas(PG_FUNCTION_ARGS) {
 		 */
 		const ReadableFile found = FindReadableFile(blob_arg);
 		if (found.account == nullptr || found.container == nullptr)
-			throw Error(sqlstate::kInsufficientPrivilege, "permission denied for file \"" + ShownText(blob, 4096) + "\"",
+			throw Error(sqlstate::kInsufficientPrivilege,
+			            "permission denied for file \"" + ShownText(blob, 4096) + "\"",
 			            "No row of azure_files with this blob name is visible to the current user.");
 		SasArgs a;
 		a.resource = core::SasResource::kBlob;

@@ -31,16 +31,15 @@ PG_MODULE_MAGIC;
 PG_FUNCTION_INFO_V1(bench_noop_upload);
 
 Datum
-bench_noop_upload(PG_FUNCTION_ARGS)
-{
+bench_noop_upload(PG_FUNCTION_ARGS) {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Datum		values[4];
-	bool		nulls[4] = {false, false, false, false};
+	Datum values[4];
+	bool nulls[4] = {false, false, false, false};
 	/* Sizes of a real result: a signed URL, "<uuid>-photo.png", the URL without its query. */
 	static const char url[] =
-		"https://benchacct.blob.core.windows.net/uploads/0b6f3e0a-58c1-4c55-9b3a-2f1d8e7c6a54-photo.png"
-		"?sv=2025-07-05&spr=https&se=2026-11-25T12%3A05%3A00Z&sr=b&sp=c&rsct=image%2Fpng"
-		"&sig=Q2hIYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY%3D";
+	    "https://benchacct.blob.core.windows.net/uploads/0b6f3e0a-58c1-4c55-9b3a-2f1d8e7c6a54-photo.png"
+	    "?sv=2025-07-05&spr=https&se=2026-11-25T12%3A05%3A00Z&sr=b&sp=c&rsct=image%2Fpng"
+	    "&sig=Q2hIYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY%3D";
 
 	InitMaterializedSRF(fcinfo, rsinfo->expectedDesc != NULL ? MAT_SRF_USE_EXPECTED_DESC : 0);
 	values[0] = PointerGetDatum(cstring_to_text(url));
@@ -54,13 +53,12 @@ bench_noop_upload(PG_FUNCTION_ARGS)
 PG_FUNCTION_INFO_V1(bench_noop_read);
 
 Datum
-bench_noop_read(PG_FUNCTION_ARGS)
-{
+bench_noop_read(PG_FUNCTION_ARGS) {
 	/* The size of a real read URL for one of the bench's blob names. */
 	static const char url[] =
-		"https://benchacct.blob.core.windows.net/uploads/c4f5eb1f-e669-803c-859a-6d204939e08f-f123456.png"
-		"?sv=2025-07-05&spr=https&se=2026-11-25T12%3A05%3A00Z&sr=b&sp=r"
-		"&rsct=image%2Fpng&sig=Q2hIYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY%3D";
+	    "https://benchacct.blob.core.windows.net/uploads/c4f5eb1f-e669-803c-859a-6d204939e08f-f123456.png"
+	    "?sv=2025-07-05&spr=https&se=2026-11-25T12%3A05%3A00Z&sr=b&sp=r"
+	    "&rsct=image%2Fpng&sig=Q2hIYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY%3D";
 
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(url, sizeof(url) - 1));
 }

@@ -259,8 +259,7 @@ Base64Decode(std::string_view text, std::string &out) {
 	size_t pad = 0;
 	for (size_t i = 0; i < text.size(); i++) {
 		unsigned char c = static_cast<unsigned char>(text[i]);
-		bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-		             c == '/';
+		bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
 		if (c == '=') {
 			/* Padding: at most two, only at the very end. */
 			if (i < text.size() - 2)
@@ -312,8 +311,7 @@ IsValidUtf8(std::string_view s) {
 				return false;
 			cp = (cp << 6) | (cc & 0x3F);
 		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
 			return false;
 		i += len;
 	}

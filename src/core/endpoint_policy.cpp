@@ -145,7 +145,8 @@ ParseHost(std::string_view host) {
 	if (host.front() == '[')
 		return ParseIpv6(host);
 	if (host.find(':') != std::string_view::npos)
-		ThrowBadHost("A host contains \":\" only as an IPv6 address in \"[\" and \"]\"; a scheme or port is not part of it.");
+		ThrowBadHost(
+		    "A host contains \":\" only as an IPv6 address in \"[\" and \"]\"; a scheme or port is not part of it.");
 	const bool trailing_dot = host.back() == '.';
 	if (trailing_dot)
 		host.remove_suffix(1); /* "name." is the same DNS name as "name" */
@@ -270,7 +271,8 @@ ParseAllowedHosts(std::string_view list) {
 		index++;
 		const std::string where = "Entry " + std::to_string(index) + ShownEntry(entry);
 		if (entry.empty())
-			ThrowInvalid("invalid value for azure_blob.allowed_endpoint_hosts", "Entry " + std::to_string(index) + " is empty.");
+			ThrowInvalid("invalid value for azure_blob.allowed_endpoint_hosts",
+			             "Entry " + std::to_string(index) + " is empty.");
 		HostPattern p;
 		p.suffix = entry.front() == '.';
 		EndpointHost h;
@@ -278,8 +280,10 @@ ParseAllowedHosts(std::string_view list) {
 			h = ParseHost(p.suffix ? entry.substr(1) : entry);
 		} catch (const Error &e) {
 			ThrowInvalid("invalid value for azure_blob.allowed_endpoint_hosts",
-			             where + " is not a host name, an IPv4 address, a bracketed IPv6 address or \".\" followed by a "
-			                     "domain name. " + e.detail);
+			             where +
+			                 " is not a host name, an IPv4 address, a bracketed IPv6 address or \".\" followed by a "
+			                 "domain name. " +
+			                 e.detail);
 		}
 		/* "." + name ends in a dot only if the entry was ".": ParseHost saw "" and threw. */
 		if (p.suffix && h.kind != HostKind::kName)
@@ -313,7 +317,8 @@ CheckHostAllowed(const EndpointHost &host, std::string_view allowed_list, bool a
 	const std::string message = "storage endpoint host \"" + Shown(host) + "\" is not allowed";
 	switch (v) {
 	case HostVerdict::kLoopbackNeedsHttp:
-		ThrowInvalid(message, "Loopback hosts are meant for Azurite and are allowed only while azure_blob.allow_http is on.",
+		ThrowInvalid(message,
+		             "Loopback hosts are meant for Azurite and are allowed only while azure_blob.allow_http is on.",
 		             "A superuser can SET azure_blob.allow_http = on.");
 	case HostVerdict::kAddressNotListed:
 		ThrowInvalid(message, "An IP address is allowed only if azure_blob.allowed_endpoint_hosts lists it exactly.",

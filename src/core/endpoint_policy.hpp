@@ -38,7 +38,7 @@ struct EndpointHost {
 
 /* One entry of the list. */
 struct HostPattern {
-	std::string host;    /* canonical, as in EndpointHost; for a suffix, without its leading "." */
+	std::string host; /* canonical, as in EndpointHost; for a suffix, without its leading "." */
 	HostKind kind = HostKind::kName;
 	bool suffix = false; /* ".example.com": any name that ends in ".example.com" */
 };

@@ -33,8 +33,7 @@ ValidateAccountName(std::string_view name) {
 		ThrowInvalid("invalid storage account name", "An account name has 3 to 24 characters.");
 	for (char c : name)
 		if (!IsLowerAlnum(c))
-			ThrowInvalid("invalid storage account name",
-			             "An account name has only lowercase letters and digits.");
+			ThrowInvalid("invalid storage account name", "An account name has only lowercase letters and digits.");
 }
 
 void

@@ -46,7 +46,8 @@ Make(const char *method, std::string url) {
 /* --- XML helpers --- */
 
 struct DocFree {
-	void operator()(xmlDoc *doc) const noexcept {
+	void
+	operator()(xmlDoc *doc) const noexcept {
 		xmlFreeDoc(doc);
 	}
 };
@@ -323,7 +324,8 @@ ValidateCorsRule(const CorsRule &rule) {
 				ThrowInvalid(std::string("CORS ") + what + " must not contain empty values");
 			for (unsigned char c : s)
 				if (c <= 0x20 || c >= 0x7F || c == ',')
-					ThrowInvalid(std::string("CORS ") + what + " must not contain spaces, commas or control characters");
+					ThrowInvalid(std::string("CORS ") + what +
+					             " must not contain spaces, commas or control characters");
 			total += s.size();
 		}
 		if (total > 256 * 64)

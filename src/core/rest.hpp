@@ -21,11 +21,11 @@ namespace azure_blob::core {
 inline constexpr const char *kRestVersion = "2025-07-05";
 
 struct RestRequest {
-	std::string method;               /* GET PUT HEAD DELETE */
-	std::string url;                  /* exactly as sent: path percent-encoded, query built by us */
-	std::vector<HttpHeader> headers;  /* every header that will be sent, Authorization last */
-	std::string body;                 /* PUT body (may be empty) */
-	bool has_body = false;            /* PUT: send Content-Length (also when 0) */
+	std::string method;              /* GET PUT HEAD DELETE */
+	std::string url;                 /* exactly as sent: path percent-encoded, query built by us */
+	std::vector<HttpHeader> headers; /* every header that will be sent, Authorization last */
+	std::string body;                /* PUT body (may be empty) */
+	bool has_body = false;           /* PUT: send Content-Length (also when 0) */
 };
 
 /* endpoint + "/" + container [+ "/" + encoded blob path]. */
@@ -54,10 +54,10 @@ std::string UrlForMessages(std::string_view url);
 
 struct BlobItem {
 	std::string name;
-	int64_t size = -1;          /* -1 if absent */
+	int64_t size = -1; /* -1 if absent */
 	std::string content_type;
 	std::string etag;
-	int64_t last_modified = 0;  /* Unix seconds; valid if has_last_modified */
+	int64_t last_modified = 0; /* Unix seconds; valid if has_last_modified */
 	bool has_last_modified = false;
 };
 

@@ -30,19 +30,17 @@ struct Letter {
 	const char *since;
 };
 
-constexpr Letter kBlobLetters[] = {{'r', ""},           {'a', ""},           {'c', ""},
-                                   {'w', ""},           {'d', ""},           {'x', "2019-10-10"},
-                                   {'t', "2019-12-12"}, {'m', "2020-02-10"}, {'e', "2020-02-10"},
-                                   {'i', "2020-08-04"}, {'y', "2019-10-10"}};
+constexpr Letter kBlobLetters[] = {{'r', ""},           {'a', ""},           {'c', ""},           {'w', ""},
+                                   {'d', ""},           {'x', "2019-10-10"}, {'t', "2019-12-12"}, {'m', "2020-02-10"},
+                                   {'e', "2020-02-10"}, {'i', "2020-08-04"}, {'y', "2019-10-10"}};
 constexpr Letter kContainerLetters[] = {{'r', ""},           {'a', ""},           {'c', ""},
                                         {'w', ""},           {'d', ""},           {'x', "2019-10-10"},
                                         {'l', ""},           {'t', "2019-12-12"}, {'m', "2020-02-10"},
                                         {'e', "2020-02-10"}, {'i', "2020-08-04"}, {'y', "2019-10-10"},
                                         {'f', "2021-04-10"}};
-constexpr Letter kAccountLetters[] = {{'r', ""},           {'w', ""},           {'d', ""},
-                                      {'x', "2019-10-10"}, {'f', "2019-12-12"}, {'t', "2019-12-12"},
-                                      {'l', ""},           {'a', ""},           {'c', ""},
-                                      {'u', ""},           {'p', ""},           {'i', "2020-08-04"},
+constexpr Letter kAccountLetters[] = {{'r', ""},           {'w', ""},           {'d', ""}, {'x', "2019-10-10"},
+                                      {'f', "2019-12-12"}, {'t', "2019-12-12"}, {'l', ""}, {'a', ""},
+                                      {'c', ""},           {'u', ""},           {'p', ""}, {'i', "2020-08-04"},
                                       {'y', "2019-10-10"}};
 
 bool
@@ -117,8 +115,7 @@ CheckFieldText(std::string_view value, const char *field, size_t max_len) {
 		if (c < 0x20 || c == 0x7F)
 			ThrowInvalid(std::string(field) + " must not contain control characters such as CR or LF");
 	if (value.size() > max_len)
-		ThrowInvalid(std::string(field) + " is too long",
-		             "At most " + std::to_string(max_len) + " bytes are allowed.");
+		ThrowInvalid(std::string(field) + " is too long", "At most " + std::to_string(max_len) + " bytes are allowed.");
 }
 
 void
@@ -421,8 +418,9 @@ PrepareServiceSasOptions(const ServiceSasView &p) {
 	if (!(p.prechecked & kCheckedVersion))
 		ValidateSasVersion(p.version); /* the letters depend on it */
 	ServiceSasOptions o;
-	o.permissions = NormalizeServicePermissions(
-	    p.resource == SasResource::kContainer ? SasResource::kContainer : SasResource::kBlob, p.permissions, p.version);
+	o.permissions = NormalizeServicePermissions(p.resource == SasResource::kContainer ? SasResource::kContainer
+	                                                                                  : SasResource::kBlob,
+	                                            p.permissions, p.version);
 	o.cache_control = EncodeUriComponent(p.cache_control);
 	o.content_disposition = EncodeUriComponent(p.content_disposition);
 	o.content_encoding = EncodeUriComponent(p.content_encoding);
@@ -527,10 +525,13 @@ BuildAccountSas(const AccountSasParams &p, const HmacSha256 &key) {
 	ValidateAccountName(p.account_name);
 	SasFields f;
 	const std::string_view ss = f.Own(NormalizeLetters(kServices, p.services, p.version, "account SAS service"));
-	const std::string_view srt = f.Own(NormalizeLetters(kTypes, p.resource_types, p.version, "account SAS resource type"));
-	const std::string_view sp = f.Own(NormalizeLetters(kAccountLetters, p.permissions, p.version, "account permission"));
+	const std::string_view srt =
+	    f.Own(NormalizeLetters(kTypes, p.resource_types, p.version, "account SAS resource type"));
+	const std::string_view sp =
+	    f.Own(NormalizeLetters(kAccountLetters, p.permissions, p.version, "account permission"));
 	if (ss.empty() || srt.empty() || sp.empty() || p.expiry.empty())
-		throw Error(sqlstate::kNullValueNotAllowed, "an account SAS needs services, resource types, permissions and an expiry time");
+		throw Error(sqlstate::kNullValueNotAllowed,
+		            "an account SAS needs services, resource types, permissions and an expiry time");
 	if (!p.start.empty())
 		CheckTime(p.start, "SAS start time");
 	CheckTime(p.expiry, "SAS expiry time");

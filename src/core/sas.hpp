@@ -29,15 +29,15 @@ struct ServiceSasParams {
 	SasResource resource = SasResource::kBlob;
 	std::string account_name;
 	std::string container;
-	std::string blob;        /* raw, decoded name; empty for a container */
-	std::string permissions; /* as the caller wrote them; normalised by BuildServiceSas */
-	std::string start;       /* st */
-	std::string expiry;      /* se */
-	std::string ip_range;    /* sip */
-	std::string protocol;    /* spr */
-	std::string identifier;  /* si */
+	std::string blob;             /* raw, decoded name; empty for a container */
+	std::string permissions;      /* as the caller wrote them; normalised by BuildServiceSas */
+	std::string start;            /* st */
+	std::string expiry;           /* se */
+	std::string ip_range;         /* sip */
+	std::string protocol;         /* spr */
+	std::string identifier;       /* si */
 	std::string encryption_scope; /* ses */
-	std::string snapshot;    /* snapshot time (bs) or version id (bv): signed, not in the token */
+	std::string snapshot;         /* snapshot time (bs) or version id (bv): signed, not in the token */
 	std::string cache_control, content_disposition, content_encoding, content_language, content_type;
 };
 
@@ -102,9 +102,9 @@ SasResult BuildServiceSas(const ServiceSasParams &p, const HmacSha256 &key);
  * filled in place, never copied).
  */
 enum class TokenText : unsigned char {
-	kEncode,  /* encodeURIComponent(value) */
-	kAsIs,    /* value is token text already: unreserved letters, or encoded before */
-	kTime,    /* a checked YYYY-MM-DDThh:mm:ssZ: its two ":" become "%3A" */
+	kEncode, /* encodeURIComponent(value) */
+	kAsIs,   /* value is token text already: unreserved letters, or encoded before */
+	kTime,   /* a checked YYYY-MM-DDThh:mm:ssZ: its two ":" become "%3A" */
 };
 class SasFields {
 public:
@@ -113,17 +113,21 @@ public:
 	SasFields &operator=(const SasFields &) = delete;
 
 	/* A part of the string-to-sign; SignLine adds "\n" after it, EndLine a "\n" alone. */
-	void Sign(std::string_view text) {
+	void
+	Sign(std::string_view text) {
 		Add(text, false);
 	}
-	void SignLine(std::string_view text) {
+	void
+	SignLine(std::string_view text) {
 		Add(text, true);
 	}
-	void EndLine() {
+	void
+	EndLine() {
 		Add(std::string_view(), true);
 	}
 	/* "name=value" in the token, unless value is empty. */
-	void Param(std::string_view name, std::string_view value, TokenText how = TokenText::kEncode) {
+	void
+	Param(std::string_view name, std::string_view value, TokenText how = TokenText::kEncode) {
 		if (value.empty())
 			return;
 		if (n_pairs_ == kMaxPairs) {
@@ -158,7 +162,8 @@ private:
 		size_t value_size;
 		TokenText how;
 	};
-	void Add(std::string_view text, bool line_end) {
+	void
+	Add(std::string_view text, bool line_end) {
 		if (n_parts_ == kMaxParts) {
 			overflow_ = true;
 			return;
@@ -224,9 +229,9 @@ struct UserDelegationKey {
 };
 struct UserDelegationSasParams {
 	ServiceSasParams base; /* account_name, container, blob, permissions, times, ip, protocol, overrides */
-	std::string preauthorized_agent_object_id; /* saoid */
-	std::string correlation_id;                /* scid */
-	std::string delegated_user_object_id;      /* sduoid */
+	std::string preauthorized_agent_object_id;                        /* saoid */
+	std::string correlation_id;                                       /* scid */
+	std::string delegated_user_object_id;                             /* sduoid */
 	std::vector<std::pair<std::string, std::string>> request_headers; /* srh, sorted by name */
 	std::vector<std::pair<std::string, std::string>> request_query;   /* srq, sorted by name */
 };

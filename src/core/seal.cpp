@@ -101,7 +101,8 @@ SealWithNonce(std::string_view master_key, std::string_view aad, std::string_vie
 	    EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(kSealNonceBytes), nullptr) != 1 ||
 	    EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, Bytes(master_key), p) != 1 ||
 	    EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) != 1 ||
-	    EVP_EncryptUpdate(ctx.get(), p + kSealNonceBytes, &len, Bytes(plaintext), static_cast<int>(plaintext.size())) != 1 ||
+	    EVP_EncryptUpdate(ctx.get(), p + kSealNonceBytes, &len, Bytes(plaintext), static_cast<int>(plaintext.size())) !=
+	        1 ||
 	    EVP_EncryptFinal_ex(ctx.get(), p + kSealNonceBytes + len, &len) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kSealTagBytes),
 	                        p + kSealNonceBytes + plaintext.size()) != 1)

@@ -65,10 +65,9 @@ std::string
 SharedKeyStringToSign(std::string_view method, std::string_view account_name, std::string_view url,
                       const std::vector<HttpHeader> &headers) {
 	/* Standard headers, in string-to-sign order. */
-	static const char *const kStandard[] = {"content-encoding", "content-language", "content-length",
-	                                        "content-md5",      "content-type",     "date",
-	                                        "if-modified-since", "if-match",        "if-none-match",
-	                                        "if-unmodified-since", "range"};
+	static const char *const kStandard[] =
+	    {"content-encoding",  "content-language", "content-length", "content-md5",         "content-type", "date",
+	     "if-modified-since", "if-match",         "if-none-match",  "if-unmodified-since", "range"};
 	std::string standard[std::size(kStandard)];
 	bool seen[std::size(kStandard)] = {};
 	std::vector<std::pair<std::string, std::string>> ms;

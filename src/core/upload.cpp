@@ -27,8 +27,21 @@ IsTokenChar(char c) {
 	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
 		return true;
 	switch (c) {
-	case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
-	case '+': case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+	case '!':
+	case '#':
+	case '$':
+	case '%':
+	case '&':
+	case '\'':
+	case '*':
+	case '+':
+	case '-':
+	case '.':
+	case '^':
+	case '_':
+	case '`':
+	case '|':
+	case '~':
 		return true;
 	default:
 		return false;
@@ -120,8 +133,8 @@ TypeMacV2(const HmacSha256 &secret, std::string_view user, const unsigned char r
 	BigEndian32(static_cast<uint32_t>(file.size()), file_len);
 	unsigned char mac[32];
 	secret.Sign({std::string_view(kLabel, 4), std::string_view(user_len, 4), user,
-	             std::string_view(reinterpret_cast<const char *>(r), kUploadRandomBytes),
-	             std::string_view(file_len, 4), file, media_type},
+	             std::string_view(reinterpret_cast<const char *>(r), kUploadRandomBytes), std::string_view(file_len, 4),
+	             file, media_type},
 	            mac);
 	return First41Bits(mac);
 }

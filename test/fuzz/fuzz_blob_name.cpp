@@ -91,8 +91,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 		FUZZ_CHECK(s.find("//") == std::string::npos && s.find('\\') == std::string::npos);
 		const std::string path = core::EncodeBlobPath(s);
 		for (char c : path)
-			FUZZ_CHECK(c != '#' && c != '?' && c != ' ' && c != '\'' && c != '\\' && static_cast<unsigned char>(c) > 0x20 &&
-			           static_cast<unsigned char>(c) < 0x7F);
+			FUZZ_CHECK(c != '#' && c != '?' && c != ' ' && c != '\'' && c != '\\' &&
+			           static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F);
 		FUZZ_CHECK(core::PercentDecode(path, false) == s);
 	}
 	return 0;

@@ -39,15 +39,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 		/* No message or detail may quote what follows "AccountKey=" (the secret), when it is long enough to tell. */
 		size_t at = text.find("AccountKey=");
 		if (at != std::string::npos) {
-			std::string key = text.substr(at + 11, text.find(';', at) == std::string::npos ? std::string::npos
-			                                                                                 : text.find(';', at) - at - 11);
+			std::string key =
+			    text.substr(at + 11,
+			                text.find(';', at) == std::string::npos ? std::string::npos : text.find(';', at) - at - 11);
 			/*
 			 * Only a key that looks like one: 16+ Base64 characters with a digit, "+" or "/".
 			 * (The fuzzer soon learns the error texts and offers their words as keys.)
 			 */
 			bool looks_like_key = key.size() >= 16, has_mark = false;
 			for (char c : key) {
-				looks_like_key = looks_like_key && (isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=');
+				looks_like_key =
+				    looks_like_key && (isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=');
 				has_mark = has_mark || isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '/';
 			}
 			if (looks_like_key && has_mark) {

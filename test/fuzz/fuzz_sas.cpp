@@ -23,8 +23,8 @@ using namespace azure_blob;
 extern "C" int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	static const core::HmacSha256 key(std::string(64, '\x5a'));
-	static const char *const kVersions[] = {"2015-04-05", "2018-11-09", "2019-12-12", "2020-12-06", "2025-07-05",
-	                                        "2026-04-06"};
+	static const char *const kVersions[] = {"2015-04-05", "2018-11-09", "2019-12-12",
+	                                        "2020-12-06", "2025-07-05", "2026-04-06"};
 	if (size < 2)
 		return 0;
 	auto f = fuzz::Fields(data + 2, size - 2, 14);
@@ -60,8 +60,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	const size_t expected = p.version >= "2020-12-06" ? 16 : p.version >= "2018-11-09" ? 15 : 13;
 	/* Override values cannot hold a newline, so the line count is the layout's. */
 	FUZZ_CHECK(lines == expected);
-	static const std::set<std::string> kNames = {"sv", "spr", "st", "se", "sip", "si", "ses", "sr", "sp",
-	                                             "rscc", "rscd", "rsce", "rscl", "rsct", "sig"};
+	static const std::set<std::string> kNames = {"sv", "spr",  "st",   "se",   "sip",  "si",   "ses", "sr",
+	                                             "sp", "rscc", "rscd", "rsce", "rscl", "rsct", "sig"};
 	size_t start = 0;
 	while (start < r.token.size()) {
 		size_t amp = r.token.find('&', start);

@@ -245,9 +245,9 @@ TEST(ConnectionString, RejectsUnrecognizedKeys) {
 }
 
 TEST(ConnectionString, SharedAccessSignatureNotSupported) {
-	ExpectRejected(
-	    "BlobEndpoint=https://myaccount.blob.core.windows.net;SharedAccessSignature=sv=2025-07-05&sig=TopSecretSig%3D",
-	    "0A000");
+	ExpectRejected("BlobEndpoint=https://"
+	               "myaccount.blob.core.windows.net;SharedAccessSignature=sv=2025-07-05&sig=TopSecretSig%3D",
+	               "0A000");
 	ExpectRejected("AccountName=myaccount;AccountKey=" + SecretKey() +
 	                   ";SharedAccessSignature=?sv=2025-07-05&sig=TopSecretSig",
 	               "0A000");

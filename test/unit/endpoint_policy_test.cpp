@@ -46,7 +46,8 @@ TEST(EndpointPolicy, DefaultListAllowsAzureBlobEndpoints) {
 }
 
 TEST(EndpointPolicy, SuffixMatchesOnLabelBoundaryOnly) {
-	EXPECT_EQ(Judge("https://evilblob.core.windows.net", kDefaultAllowedEndpointHosts, false), HostVerdict::kNameNotListed);
+	EXPECT_EQ(Judge("https://evilblob.core.windows.net", kDefaultAllowedEndpointHosts, false),
+	          HostVerdict::kNameNotListed);
 	EXPECT_EQ(Judge("https://x.blob.core.windows.net.attacker.com", kDefaultAllowedEndpointHosts, false),
 	          HostVerdict::kNameNotListed);
 	/* The suffix itself is not a host under it. */
@@ -90,8 +91,8 @@ TEST(EndpointPolicy, AddressesOnlyWhenListedExactly) {
 TEST(EndpointPolicy, OtherSpellingsOfAddressesAreRefused) {
 	/* libcurl and resolvers read each of these as an IPv4 address. */
 	for (const char *url : {"http://0x7f.1/", "http://2130706433/", "http://0177.0.0.1/", "http://127.1/",
-	                        "http://127.0.0.1./", "http://0xa9fea9fe/", "http://169.254.169.0x fe/", "http://1.2.3.4.5/",
-	                        "http://256.0.0.1/", "http://a.0x10/", "http://10.0.0.05/"}) {
+	                        "http://127.0.0.1./", "http://0xa9fea9fe/", "http://169.254.169.0x fe/",
+	                        "http://1.2.3.4.5/", "http://256.0.0.1/", "http://a.0x10/", "http://10.0.0.05/"}) {
 		SCOPED_TRACE(url);
 		EXPECT_AZ_ERROR(ParseUrlHost(url), "22023");
 	}
@@ -105,21 +106,22 @@ TEST(EndpointPolicy, Ipv6Literals) {
 	EXPECT_EQ(h.kind, HostKind::kIpv6);
 	EXPECT_EQ(h.host, "fd00::1");
 	EXPECT_FALSE(h.loopback);
-	EXPECT_AZ_ERROR(ParseUrlHost("https://::1/"), "22023");                  /* no brackets */
-	EXPECT_AZ_ERROR(ParseUrlHost("https://[fe80::1%25eth0]/"), "22023");     /* zone */
-	EXPECT_AZ_ERROR(ParseUrlHost("https://[::1/"), "22023");                 /* unclosed */
-	EXPECT_AZ_ERROR(ParseUrlHost("https://[::1]x/"), "22023");               /* junk after */
-	EXPECT_AZ_ERROR(ParseUrlHost("https://[fd00::1::2]/"), "22023");         /* two "::" */
-	EXPECT_AZ_ERROR(ParseUrlHost("https://[169.254.169.254]/"), "22023");    /* IPv4 in brackets */
+	EXPECT_AZ_ERROR(ParseUrlHost("https://::1/"), "22023");               /* no brackets */
+	EXPECT_AZ_ERROR(ParseUrlHost("https://[fe80::1%25eth0]/"), "22023");  /* zone */
+	EXPECT_AZ_ERROR(ParseUrlHost("https://[::1/"), "22023");              /* unclosed */
+	EXPECT_AZ_ERROR(ParseUrlHost("https://[::1]x/"), "22023");            /* junk after */
+	EXPECT_AZ_ERROR(ParseUrlHost("https://[fd00::1::2]/"), "22023");      /* two "::" */
+	EXPECT_AZ_ERROR(ParseUrlHost("https://[169.254.169.254]/"), "22023"); /* IPv4 in brackets */
 	EXPECT_EQ(Judge("https://[fd00::1]/", kDefaultAllowedEndpointHosts, true), HostVerdict::kAddressNotListed);
 	EXPECT_EQ(Judge("https://[::ffff:169.254.169.254]/", kDefaultAllowedEndpointHosts, true),
 	          HostVerdict::kAddressNotListed);
 }
 
 TEST(EndpointPolicy, LoopbackOnlyWithAllowHttp) {
-	for (const char *url : {"http://127.0.0.1:10000/devstoreaccount1", "http://127.1.2.3/", "https://127.255.255.254/",
-	                        "http://[::1]:10000/devstoreaccount1", "http://[0:0:0:0:0:0:0:1]/", "http://localhost:10000/x",
-	                        "http://LOCALHOST./x", "http://azurite.localhost/x", "http://[::ffff:127.0.0.1]/"}) {
+	for (const char *url :
+	     {"http://127.0.0.1:10000/devstoreaccount1", "http://127.1.2.3/", "https://127.255.255.254/",
+	      "http://[::1]:10000/devstoreaccount1", "http://[0:0:0:0:0:0:0:1]/", "http://localhost:10000/x",
+	      "http://LOCALHOST./x", "http://azurite.localhost/x", "http://[::ffff:127.0.0.1]/"}) {
 		SCOPED_TRACE(url);
 		EXPECT_TRUE(ParseUrlHost(url).loopback);
 		EXPECT_EQ(Judge(url, kDefaultAllowedEndpointHosts, false), HostVerdict::kLoopbackNeedsHttp);
@@ -189,9 +191,10 @@ TEST(EndpointPolicy, ListSyntax) {
 	EXPECT_EQ(p[2].kind, HostKind::kIpv4);
 	EXPECT_EQ(p[3].kind, HostKind::kIpv6);
 	EXPECT_EQ(p[3].host, "fd00::1");
-	for (const char *bad : {",", ".example.com,", ",.example.com", ".example.com,,x.org", ".", "..example.com", "*.example.com",
-	                        "*", "example.com:443", "https://example.com", "fd00::1", ".10.0.0.5", ".[::1]", "10.0.0.05",
-	                        "0x0a.0.0.5", "exa mple.com", "ex/ample.com", "user@example.com", "[::1"}) {
+	for (const char *bad :
+	     {",", ".example.com,", ",.example.com", ".example.com,,x.org", ".", "..example.com", "*.example.com", "*",
+	      "example.com:443", "https://example.com", "fd00::1", ".10.0.0.5", ".[::1]", "10.0.0.05", "0x0a.0.0.5",
+	      "exa mple.com", "ex/ample.com", "user@example.com", "[::1"}) {
 		SCOPED_TRACE(bad);
 		auto e = CatchError([&] { ParseAllowedHosts(bad); });
 		ASSERT_TRUE(e);
@@ -205,13 +208,15 @@ TEST(EndpointPolicy, ListSyntax) {
 }
 
 TEST(EndpointPolicy, CheckHostAllowedErrors) {
-	auto e = CatchError([] { CheckHostAllowed(ParseUrlHost("http://169.254.169.254/"), kDefaultAllowedEndpointHosts, true); });
+	auto e = CatchError(
+	    [] { CheckHostAllowed(ParseUrlHost("http://169.254.169.254/"), kDefaultAllowedEndpointHosts, true); });
 	ASSERT_TRUE(e);
 	EXPECT_EQ(e->sqlstate, "22023");
 	EXPECT_EQ(e->message, "storage endpoint host \"169.254.169.254\" is not allowed");
 	EXPECT_NE(e->hint.find("azure_blob.allowed_endpoint_hosts"), std::string::npos);
 
-	e = CatchError([] { CheckHostAllowed(ParseUrlHost("https://Internal.Example.com/x"), kDefaultAllowedEndpointHosts, true); });
+	e = CatchError(
+	    [] { CheckHostAllowed(ParseUrlHost("https://Internal.Example.com/x"), kDefaultAllowedEndpointHosts, true); });
 	ASSERT_TRUE(e);
 	EXPECT_EQ(e->message, "storage endpoint host \"internal.example.com\" is not allowed");
 	EXPECT_NE(e->hint.find("azure_blob.allowed_endpoint_hosts"), std::string::npos);
@@ -221,7 +226,8 @@ TEST(EndpointPolicy, CheckHostAllowedErrors) {
 	EXPECT_EQ(e->message, "storage endpoint host \"[::1]\" is not allowed");
 	EXPECT_NE(e->hint.find("azure_blob.allow_http"), std::string::npos);
 
-	EXPECT_NO_THROW(CheckHostAllowed(ParseUrlHost("https://a.blob.core.windows.net"), kDefaultAllowedEndpointHosts, false));
+	EXPECT_NO_THROW(
+	    CheckHostAllowed(ParseUrlHost("https://a.blob.core.windows.net"), kDefaultAllowedEndpointHosts, false));
 	EXPECT_NO_THROW(CheckHostAllowed(ParseUrlHost("http://127.0.0.1:10000/devstoreaccount1"), "", true));
 }
 

@@ -152,8 +152,8 @@ Utf8(unsigned cp) {
 /* Code points that would make a name display as another one (security finding 11). */
 bool
 IsRefusedNonAscii(unsigned cp) {
-	return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F || cp == 0x2028 ||
-	       cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+	return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 TEST(BlobName, RejectsC1ControlsAndBidiFormatting) {
@@ -208,15 +208,24 @@ TEST(BlobName, EveryCodePointBelowU3000) {
 }
 
 TEST(BlobName, NamesTheProblem) {
-	auto bidi = CatchError([] { ValidateBlobName("invoice\xE2\x80\xAE" "fdp.exe"); });
+	auto bidi = CatchError([] {
+		ValidateBlobName("invoice\xE2\x80\xAE"
+		                 "fdp.exe");
+	});
 	ASSERT_TRUE(bidi);
 	EXPECT_EQ(bidi->message, "blob name must not contain bidirectional formatting characters");
 	/* The message does not echo the character (it would reorder the log line it is printed on). */
 	EXPECT_EQ(AllText(*bidi).find("\xE2\x80\xAE"), std::string::npos);
-	auto c1 = CatchError([] { ValidateBlobName("a\xC2\x85" "b"); });
+	auto c1 = CatchError([] {
+		ValidateBlobName("a\xC2\x85"
+		                 "b");
+	});
 	ASSERT_TRUE(c1);
 	EXPECT_EQ(c1->message, "blob name must not contain control characters");
-	auto sep = CatchError([] { ValidateFileName("a\xE2\x80\xA9" "b"); });
+	auto sep = CatchError([] {
+		ValidateFileName("a\xE2\x80\xA9"
+		                 "b");
+	});
 	ASSERT_TRUE(sep);
 	EXPECT_EQ(sep->message, "blob name must not contain line or paragraph separators");
 }

@@ -32,8 +32,7 @@ VectorAuthorization(const std::string &id) {
 }
 
 std::string
-Signed(core::RestRequest req, const char *account = core::kDevAccountName,
-       const char *key = core::kDevAccountKey) {
+Signed(core::RestRequest req, const char *account = core::kDevAccountName, const char *key = core::kDevAccountKey) {
 	core::SignRequest(req, account, core::HmacSha256::FromBase64(key), kVectorDate);
 	EXPECT_EQ(req.headers.back().name, "Authorization");
 	return req.headers.back().value;
@@ -70,13 +69,15 @@ TEST(RestRequests, GetAndHeadMatchK3K4) {
 
 TEST(RestRequests, ListBlobsMatchesK6) {
 	core::RestRequest r = core::ListBlobsRequest(kAzurite, "mycontainer", "dir/", "", 10);
-	EXPECT_EQ(r.url, "http://127.0.0.1:10000/devstoreaccount1/mycontainer?restype=container&comp=list&prefix=dir%2F&maxresults=10");
+	EXPECT_EQ(r.url, "http://127.0.0.1:10000/devstoreaccount1/"
+	                 "mycontainer?restype=container&comp=list&prefix=dir%2F&maxresults=10");
 	EXPECT_EQ(Signed(r), VectorAuthorization("K6"));
 }
 
 TEST(RestRequests, ListBlobsEncodesMarkerAndOmitsEmptyPrefix) {
 	core::RestRequest r = core::ListBlobsRequest(kAzurite, "c1c", "", "2!80!MDAwMDE=+x", 5000);
-	EXPECT_EQ(r.url, "http://127.0.0.1:10000/devstoreaccount1/c1c?restype=container&comp=list&marker=2!80!MDAwMDE%3D%2Bx&maxresults=5000");
+	EXPECT_EQ(r.url, "http://127.0.0.1:10000/devstoreaccount1/"
+	                 "c1c?restype=container&comp=list&marker=2!80!MDAwMDE%3D%2Bx&maxresults=5000");
 }
 
 TEST(RestRequests, SetCorsMatchesK7) {
@@ -105,17 +106,20 @@ TEST(RestRequests, SignAddsDateAndVersion) {
 }
 
 TEST(RestRequests, UrlForMessagesDropsQuery) {
-	EXPECT_EQ(core::UrlForMessages("https://a.blob.core.windows.net/c/b?sv=1&sig=SECRET"), "https://a.blob.core.windows.net/c/b");
+	EXPECT_EQ(core::UrlForMessages("https://a.blob.core.windows.net/c/b?sv=1&sig=SECRET"),
+	          "https://a.blob.core.windows.net/c/b");
 	EXPECT_EQ(core::UrlForMessages("http://h/c"), "http://h/c");
 }
 
 TEST(ParseListBlobs, ReadsBlobsAndMarker) {
-	const char *xml = "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-	                  "<EnumerationResults ServiceEndpoint=\"http://x/\" ContainerName=\"c\"><Blobs>"
-	                  "<Blob><Name>a &amp; b.txt</Name><Properties><Last-Modified>Mon, 01 Jan 2024 00:00:00 GMT</Last-Modified>"
-	                  "<Etag>0x8DC</Etag><Content-Length>12</Content-Length><Content-Type>text/plain</Content-Type></Properties></Blob>"
-	                  "<Blob><Name Encoded=\"true\">bad%EF%BF%BEchar</Name><Properties/></Blob>"
-	                  "</Blobs><NextMarker>2!80!abc</NextMarker></EnumerationResults>";
+	const char *xml =
+	    "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<EnumerationResults ServiceEndpoint=\"http://x/\" ContainerName=\"c\"><Blobs>"
+	    "<Blob><Name>a &amp; b.txt</Name><Properties><Last-Modified>Mon, 01 Jan 2024 00:00:00 GMT</Last-Modified>"
+	    "<Etag>0x8DC</Etag><Content-Length>12</Content-Length><Content-Type>text/plain</Content-Type></Properties></"
+	    "Blob>"
+	    "<Blob><Name Encoded=\"true\">bad%EF%BF%BEchar</Name><Properties/></Blob>"
+	    "</Blobs><NextMarker>2!80!abc</NextMarker></EnumerationResults>";
 	core::ListPage page = core::ParseListBlobs(xml);
 	ASSERT_EQ(page.blobs.size(), 2u);
 	EXPECT_EQ(page.blobs[0].name, "a & b.txt");
@@ -124,7 +128,8 @@ TEST(ParseListBlobs, ReadsBlobsAndMarker) {
 	EXPECT_EQ(page.blobs[0].etag, "\"0x8DC\"");
 	EXPECT_TRUE(page.blobs[0].has_last_modified);
 	EXPECT_EQ(page.blobs[0].last_modified, kVectorDate);
-	EXPECT_EQ(page.blobs[1].name, "bad\xEF\xBF\xBE" "char");
+	EXPECT_EQ(page.blobs[1].name, "bad\xEF\xBF\xBE"
+	                              "char");
 	EXPECT_EQ(page.blobs[1].size, -1);
 	EXPECT_FALSE(page.blobs[1].has_last_modified);
 	EXPECT_EQ(page.next_marker, "2!80!abc");
@@ -164,7 +169,11 @@ TEST(ParseAzureError, ReadsCodeAndMessage) {
 }
 
 TEST(Cors, RoundTripsThroughXml) {
-	core::CorsRule a {{"https://app.example.com", "http://127.0.0.1:8080"}, {"PUT", "GET"}, {"x-ms-*", "content-type"}, {"*"}, 600};
+	core::CorsRule a {{"https://app.example.com", "http://127.0.0.1:8080"},
+	                  {"PUT", "GET"},
+	                  {"x-ms-*", "content-type"},
+	                  {"*"},
+	                  600};
 	core::CorsRule b {{"*"}, {"HEAD"}, {}, {}, 0};
 	std::string xml = core::BuildCorsXml({a, b});
 	/* Shaped like a Get Blob Service Properties answer, with other properties around. */

@@ -283,10 +283,11 @@ TEST(ServiceSasValidation, Identifier) {
 /* ---- Response header overrides (spec §2.8) ---- */
 
 TEST(ServiceSasValidation, OverridesRejectControlCharacters) {
-	std::string core::ServiceSasParams::*fields[] = {
-	    &core::ServiceSasParams::cache_control, &core::ServiceSasParams::content_disposition,
-	    &core::ServiceSasParams::content_encoding, &core::ServiceSasParams::content_language,
-	    &core::ServiceSasParams::content_type};
+	std::string core::ServiceSasParams::*fields[] = {&core::ServiceSasParams::cache_control,
+	                                                 &core::ServiceSasParams::content_disposition,
+	                                                 &core::ServiceSasParams::content_encoding,
+	                                                 &core::ServiceSasParams::content_language,
+	                                                 &core::ServiceSasParams::content_type};
 	for (auto field : fields) {
 		for (const char *bad : {"text/plain\r\nX-Injected: 1", "text/plain\n", "a/b\x01", "a/b\x7F", "a/\t"}) {
 			SCOPED_TRACE(bad);
@@ -343,7 +344,7 @@ TEST(ServiceSasValidation, PrecheckedFieldsSkipOnlyTheirOwnChecks) {
 	v.prechecked = core::kCheckedAccount | core::kCheckedContainer | core::kCheckedVersion | core::kCheckedTimes;
 	EXPECT_NO_THROW(TokenOf(v, scratch));
 	v.blob = "bad/../name/";
-	EXPECT_AZ_ERROR(TokenOf(v, scratch), "22023"); /* blob: never prechecked */
+	EXPECT_AZ_ERROR(TokenOf(v, scratch), "22023");  /* blob: never prechecked */
 	const core::ServiceSasParams valid = BlobSas(); /* the views point into it */
 	v = core::View(valid);
 	v.prechecked = core::kCheckedAccount | core::kCheckedContainer | core::kCheckedVersion | core::kCheckedTimes;
@@ -401,10 +402,14 @@ TEST(ServiceSasValidation, PreparedOptionsGiveTheSameTokens) {
 		SasResource resource;
 		bool ok;
 	};
-	const Case cases[] = {{"2025-07-05", "r", SasResource::kBlob, true},      {"2025-07-05", "wr", SasResource::kBlob, true},
-	                      {"2025-07-05", "r", SasResource::kBlob, true},      {"2025-07-05", "rl", SasResource::kContainer, true},
-	                      {"2025-07-05", "rl", SasResource::kBlob, false},    {"2025-07-05", "ry", SasResource::kBlob, true},
-	                      {"2018-11-09", "ry", SasResource::kBlob, false},    {"2018-11-09", "r", SasResource::kBlob, true},
+	const Case cases[] = {{"2025-07-05", "r", SasResource::kBlob, true},
+	                      {"2025-07-05", "wr", SasResource::kBlob, true},
+	                      {"2025-07-05", "r", SasResource::kBlob, true},
+	                      {"2025-07-05", "rl", SasResource::kContainer, true},
+	                      {"2025-07-05", "rl", SasResource::kBlob, false},
+	                      {"2025-07-05", "ry", SasResource::kBlob, true},
+	                      {"2018-11-09", "ry", SasResource::kBlob, false},
+	                      {"2018-11-09", "r", SasResource::kBlob, true},
 	                      {"2025-07-05", "ry", SasResource::kBlob, true}};
 	for (const Case &c : cases) {
 		SCOPED_TRACE(std::string(c.version) + " " + c.letters);

@@ -59,8 +59,9 @@ Failure(const std::string &key, const std::string &aad, const std::string &seale
 
 TEST(Seal, KnownAnswerWithFixedNonce) {
 	std::string sealed = core::SealWithNonce(MasterKey(), core::AccountKeyAad("prod"), kAccountKey, Range(0xa0, 12));
-	EXPECT_EQ(sealed, "sealed:v1:630dcd29:oKGio6Slpqeoqaqrp1k5bgS8U/kgAuSaRCuvkjTtaV/WzwM+2WZr0zn5LFmVNCye6FokWRf0PK9AKcqTD"
-	                  "VgTJSipfQ4KN3gt6COxxvn4wBZ937XRuoicLMCao42dT5uPlbakR55tdDU6FDe8Hr2MFPvMlE0=");
+	EXPECT_EQ(sealed,
+	          "sealed:v1:630dcd29:oKGio6Slpqeoqaqrp1k5bgS8U/kgAuSaRCuvkjTtaV/WzwM+2WZr0zn5LFmVNCye6FokWRf0PK9AKcqTD"
+	          "VgTJSipfQ4KN3gt6COxxvn4wBZ937XRuoicLMCao42dT5uPlbakR55tdDU6FDe8Hr2MFPvMlE0=");
 	EXPECT_EQ(Unsealed(MasterKey(), core::AccountKeyAad("prod"), sealed), kAccountKey);
 	EXPECT_EQ(core::MasterKeyId(MasterKey()), "630dcd29");
 	EXPECT_EQ(core::SealedKeyId(sealed), "630dcd29");
@@ -146,11 +147,14 @@ TEST(Seal, TruncatedValuesAreMalformedOrRefused) {
 TEST(Seal, BadPrefixAndShapesAreMalformed) {
 	std::string sealed = core::Seal(MasterKey(), core::AccountKeyAad("prod"), kAccountKey);
 	std::string tail = sealed.substr(10);
-	for (const std::string &bad : std::initializer_list<std::string> {"sealed:v2:" + tail, "Sealed:v1:" + tail, "sealed:v1" + tail, "sealed:" + tail,
-	                        "sealed:v1:630DCD29" + sealed.substr(18), "sealed:v1:630dcd2:" + sealed.substr(19),
-	                        "sealed:v1:630dcd29" + sealed.substr(19), std::string("sealed:v1:630dcd29:not base64!"),
-	                        "sealed:v1:630dcd29:" + sealed.substr(19) + "A", std::string(kAccountKey), std::string(),
-	                        std::string("sealed:v1:")})
+	for (const std::string &bad :
+	     std::initializer_list<std::string> {"sealed:v2:" + tail, "Sealed:v1:" + tail, "sealed:v1" + tail,
+	                                         "sealed:" + tail, "sealed:v1:630DCD29" + sealed.substr(18),
+	                                         "sealed:v1:630dcd2:" + sealed.substr(19),
+	                                         "sealed:v1:630dcd29" + sealed.substr(19),
+	                                         std::string("sealed:v1:630dcd29:not base64!"),
+	                                         "sealed:v1:630dcd29:" + sealed.substr(19) + "A", std::string(kAccountKey),
+	                                         std::string(), std::string("sealed:v1:")})
 		EXPECT_EQ(Failure(MasterKey(), core::AccountKeyAad("prod"), bad), UnsealFailure::kMalformed) << bad;
 	EXPECT_EQ(core::SealedKeyId(kAccountKey), "");
 }

@@ -213,7 +213,8 @@ TEST(SharedKeyStringToSign, RejectsDuplicateStandardHeaders) {
 	EXPECT_AZ_ERROR(core::SharedKeyStringToSign("GET", "acct", "http://h/c/b",
 	                                            {{"Content-Encoding", "gzip"}, {"content-encoding", "br"}}),
 	                "XX000");
-	EXPECT_AZ_ERROR(core::SharedKeyStringToSign("GET", "acct", "http://h/c/b", {{"x-ms-date", "a"}, {"X-MS-DATE", "b"}}),
+	EXPECT_AZ_ERROR(core::SharedKeyStringToSign("GET", "acct", "http://h/c/b",
+	                                            {{"x-ms-date", "a"}, {"X-MS-DATE", "b"}}),
 	                "XX000");
 }
 

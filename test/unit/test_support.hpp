@@ -52,7 +52,7 @@ AllText(const Error &e) {
 #define EXPECT_AZ_ERROR(statement, state)                                                                              \
 	do {                                                                                                               \
 		SCOPED_TRACE(#statement);                                                                                      \
-		auto az_err_ = ::azure_blob::test::CatchError([&] { (void)(statement); });                                     \
+		auto az_err_ = ::azure_blob::test::CatchError([&] { (void) (statement); });                                    \
 		if (az_err_) {                                                                                                 \
 			EXPECT_EQ(az_err_->sqlstate, std::string(state)) << "message: " << az_err_->message;                       \
 			EXPECT_FALSE(az_err_->message.empty());                                                                    \

@@ -61,8 +61,8 @@ TEST(TimeFormat, BoundsMatchConstants) {
 
 TEST(TimeFormat, OutOfRangeThrows) {
 	for (int64_t t : {core::kMinUnixSeconds - 1, core::kMaxUnixSeconds + 1, std::numeric_limits<int64_t>::min(),
-	                  std::numeric_limits<int64_t>::max(), int64_t{-62167219200} /* 0000-01-01 */,
-	                  int64_t{253402300800} /* 10000-01-01 */}) {
+	                  std::numeric_limits<int64_t>::max(), int64_t {-62167219200} /* 0000-01-01 */,
+	                  int64_t {253402300800} /* 10000-01-01 */}) {
 		SCOPED_TRACE(t);
 		EXPECT_AZ_ERROR(FormatIso8601(t), "22023");
 		EXPECT_AZ_ERROR(FormatRfc1123(t), "22023");

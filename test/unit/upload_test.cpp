@@ -70,8 +70,8 @@ TEST(MakeIssuedUploadName, MacMessageLayoutIsFixed) {
 	msg.append("report.pdf");
 	unsigned char mac[32];
 	unsigned int mac_len = 0;
-	ASSERT_NE(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char *>(msg.data()),
-	               msg.size(), mac, &mac_len),
+	ASSERT_NE(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+	               reinterpret_cast<const unsigned char *>(msg.data()), msg.size(), mac, &mac_len),
 	          nullptr);
 	unsigned char uuid[16];
 	memcpy(uuid, random_v4, 8);
@@ -115,9 +115,9 @@ TEST(IsIssuedUploadName, AcceptsOnlyWhatWasIssued) {
 }
 
 TEST(IsIssuedUploadName, RejectsMalformedNames) {
-	for (const char *bad : {"", "a.txt", "00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000000-",
-	                        "00000000-0000-4000-8000-000000000000x.txt", "0000000-00000-4000-8000-000000000000-a.txt",
-	                        "g0000000-0000-4000-8000-000000000000-a.txt"})
+	for (const char *bad : {"", "a.txt", "00000000-0000-4000-8000-000000000000",
+	                        "00000000-0000-4000-8000-000000000000-", "00000000-0000-4000-8000-000000000000x.txt",
+	                        "0000000-00000-4000-8000-000000000000-a.txt", "g0000000-0000-4000-8000-000000000000-a.txt"})
 		EXPECT_FALSE(core::IsIssuedUploadName(Secret(), "user_123", bad)) << bad;
 }
 
@@ -281,8 +281,8 @@ TEST(UploadTypeMatches, BindsTheMediaType) {
 	const std::string name = V2("user_123", "photo.png", "image/png");
 	EXPECT_TRUE(core::UploadTypeMatches(Secret(), "user_123", name, "image/png"));
 	/* What a browser or Azure may send instead: case, parameters, spaces. */
-	for (const char *same : {"IMAGE/PNG", "Image/Png", "image/png; charset=binary", "image/png ;x=1", " image/png ",
-	                         "\timage/png\t;q"}) {
+	for (const char *same :
+	     {"IMAGE/PNG", "Image/Png", "image/png; charset=binary", "image/png ;x=1", " image/png ", "\timage/png\t;q"}) {
 		SCOPED_TRACE(same);
 		EXPECT_TRUE(core::UploadTypeMatches(Secret(), "user_123", name, same));
 	}
@@ -329,7 +329,9 @@ TEST(MakeIssuedUploadNameV2, DiffersByEveryInput) {
 }
 
 TEST(MakeIssuedUploadNameV2, ChecksItsInputs) {
-	for (const char *bad : {"", "dir/file.txt", "file.", "a\nb", "\xC3", "a\xE2\x80\xAE" "b"}) {
+	for (const char *bad : {"", "dir/file.txt", "file.", "a\nb", "\xC3",
+	                        "a\xE2\x80\xAE"
+	                        "b"}) {
 		SCOPED_TRACE(bad);
 		EXPECT_AZ_ERROR(V2("u", bad, "text/plain"), "22023");
 	}
@@ -370,11 +372,26 @@ TEST(IsActiveContentType, ScriptAndDocumentTypes) {
 }
 
 TEST(IsActiveContentType, PassiveTypes) {
-	for (const char *passive :
-	     {"image/png", "image/jpeg", "IMAGE/GIF", "image/webp", "application/pdf", "application/octet-stream",
-	      "text/plain", "text/plain; charset=utf-8", "text/csv", "text/css", "application/json", "application/zip",
-	      "video/mp4", "audio/mpeg", "font/woff2", "application/vnd.ms-excel", "application/xmlx", "text/htmlx",
-	      "application/json+xmlish", "image/svg"}) {
+	for (const char *passive : {"image/png",
+	                            "image/jpeg",
+	                            "IMAGE/GIF",
+	                            "image/webp",
+	                            "application/pdf",
+	                            "application/octet-stream",
+	                            "text/plain",
+	                            "text/plain; charset=utf-8",
+	                            "text/csv",
+	                            "text/css",
+	                            "application/json",
+	                            "application/zip",
+	                            "video/mp4",
+	                            "audio/mpeg",
+	                            "font/woff2",
+	                            "application/vnd.ms-excel",
+	                            "application/xmlx",
+	                            "text/htmlx",
+	                            "application/json+xmlish",
+	                            "image/svg"}) {
 		SCOPED_TRACE(passive);
 		EXPECT_FALSE(core::IsActiveContentType(passive));
 	}

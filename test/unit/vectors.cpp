@@ -89,11 +89,11 @@ TEST(VectorFile, Loads) {
 
 /* Every section holds exactly the vectors of spec Appendix A: none missing, none empty. */
 TEST(VectorFile, SectionsHoldEveryVector) {
-	EXPECT_EQ(Ids("service"), (std::vector<std::string>{"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8"}));
-	EXPECT_EQ(Ids("account"), (std::vector<std::string>{"A1", "A2", "A3"}));
-	EXPECT_EQ(Ids("udk"), (std::vector<std::string>{"U1", "U2", "U3"}));
+	EXPECT_EQ(Ids("service"), (std::vector<std::string> {"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8"}));
+	EXPECT_EQ(Ids("account"), (std::vector<std::string> {"A1", "A2", "A3"}));
+	EXPECT_EQ(Ids("udk"), (std::vector<std::string> {"U1", "U2", "U3"}));
 	EXPECT_EQ(Ids("sharedKey"),
-	          (std::vector<std::string>{"K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8", "K9", "K10", "K11"}));
+	          (std::vector<std::string> {"K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8", "K9", "K10", "K11"}));
 }
 
 TEST(VectorFile, EveryVectorHasExpectedResults) {
