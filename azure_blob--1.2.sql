@@ -231,6 +231,24 @@ CREATE FUNCTION azure_blob.insert_file(blob_name pg_catalog.text, file_url pg_ca
 	END;
 REVOKE ALL ON FUNCTION azure_blob.insert_file(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.int8, pg_catalog.text) FROM PUBLIC;
 
+-- azure_save_metadata's look-up of the caller's registration of a blob (the
+-- same call again returns it): bound to azure_files by OID here, so no name
+-- is resolved when it runs (src/rest_functions.cpp, FindOwnRegistration).
+-- VOLATILE: each call takes a fresh snapshot, which sees a registration
+-- committed while the caller waited for the blob's lock.
+CREATE FUNCTION azure_blob.find_registration(blob_name pg_catalog.text, user_id pg_catalog.text,
+	account pg_catalog.text, container pg_catalog.text, file_url pg_catalog.text) RETURNS @extschema@.azure_files
+	LANGUAGE sql VOLATILE SECURITY INVOKER PARALLEL UNSAFE
+	BEGIN ATOMIC
+		SELECT f.* FROM @extschema@.azure_files f
+		 WHERE f.blob_name OPERATOR(pg_catalog.=) find_registration.blob_name
+		   AND f.user_id OPERATOR(pg_catalog.=) find_registration.user_id
+		   AND f.account OPERATOR(pg_catalog.=) find_registration.account
+		   AND f.container OPERATOR(pg_catalog.=) find_registration.container
+		   AND (find_registration.file_url IS NULL OR f.file_url OPERATOR(pg_catalog.=) find_registration.file_url);
+	END;
+REVOKE ALL ON FUNCTION azure_blob.find_registration(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) FROM PUBLIC;
+
 -- The guide's save-metadata step: checks the name was issued to the caller and
 -- (azure_blob.verify_uploads) that the blob exists; inserts as the caller.
 CREATE FUNCTION @extschema@.azure_save_metadata(blob_name text, file_url text DEFAULT NULL)

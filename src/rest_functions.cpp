@@ -117,33 +117,28 @@ FetchProperties(const Target &t, const std::string &blob) {
  * The caller's registration of blob, if it is the one azure_save_metadata
  * would write now: the same user id, account and container, and the same
  * file URL when one is given; else NULL.  All strings in the server
- * encoding.  The query runs as the caller, so row-level security applies: a
- * user sees only rows with the own user id, an administrator every row,
- * of which the user_id condition keeps the own.  The table is found by OID
- * (extension_objects.hpp).  Postgres code only: call inside PgCall().
+ * encoding.  azure_blob.find_registration(), called by OID, runs the query
+ * as the caller, so row-level security applies (a user sees only rows with
+ * the own user id, an administrator every row, of which the user_id
+ * condition keeps the own), and its body was bound to azure_files when the
+ * extension was created: no name is resolved at run time, so a schema
+ * renamed and replaced while we wait for the table's lock cannot make the
+ * caller read a planted view (test/security/specs/registration_lookup_rename.spec,
+ * CONTRIBUTING.md §8).  A database still on older SQL objects has no such
+ * function: NULL, and the INSERT decides as in 1.1.  Postgres code only:
+ * call inside PgCall().
  */
 HeapTupleHeader
 FindOwnRegistration(const char *blob, const char *user_id, const char *account, const char *container, Datum file_url,
                     bool file_url_null) {
-	const Oid relid = AzureFiles().relid;
-	const char *table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
-	char *sql =
-	    psprintf("SELECT * FROM %s WHERE blob_name OPERATOR(pg_catalog.=) $1 AND user_id OPERATOR(pg_catalog.=) $2"
-	             " AND account OPERATOR(pg_catalog.=) $3 AND container OPERATOR(pg_catalog.=) $4%s",
-	             table, file_url_null ? "" : " AND file_url OPERATOR(pg_catalog.=) $5");
-	Oid types[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
-	Datum values[5] = {CStringGetTextDatum(blob), CStringGetTextDatum(user_id), CStringGetTextDatum(account),
-	                   CStringGetTextDatum(container), file_url};
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	/* Not read-only: a fresh snapshot, which sees a registration committed while we waited for its lock. */
-	int rc = SPI_execute_with_args(sql, file_url_null ? 4 : 5, types, values, nullptr, false, 1);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not look up azure_files: %s", SPI_result_code_string(rc));
-	/* Copied into the caller's context, which SPI_finish leaves alone. */
-	HeapTupleHeader row = SPI_processed == 1 ? SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc) : nullptr;
-	SPI_finish();
-	return row;
+	Datum args[5] = {CStringGetTextDatum(blob), CStringGetTextDatum(user_id), CStringGetTextDatum(account),
+	                 CStringGetTextDatum(container), file_url};
+	bool nulls[5] = {false, false, false, false, file_url_null};
+	Datum row;
+	bool row_null;
+	if (!CallExtensionFunction("find_registration", 5, args, nulls, &row, &row_null) || row_null)
+		return nullptr;
+	return DatumGetHeapTupleHeader(row);
 }
 
 /* Inserts the row of azure_save_metadata as the caller and returns it; schema: ExtensionSchema().  Postgres code only. */
