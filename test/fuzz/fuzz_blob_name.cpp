@@ -17,9 +17,11 @@
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/names.hpp"
+#include "../unit/encoding_reference.hpp"
 #include "fuzz_common.hpp"
 
 using namespace azure_blob;
+using azure_blob::test::ByteByByte;
 
 namespace {
 
@@ -38,26 +40,6 @@ HasRefusedCodePoint(const std::string &s) {
 			return true;
 	}
 	return false;
-}
-
-/* The spec's encodings byte by byte: the reference the encoders are compared with. */
-std::string
-ByteByByte(const std::string &s, bool path) {
-	const std::string keep = path ? "-_.!~*()/" : "-_.!~*'()";
-	static const char kHex[] = "0123456789ABCDEF";
-	std::string out;
-	for (const char c : s) {
-		const unsigned char b = static_cast<unsigned char>(c);
-		if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
-		    (b != 0 && keep.find(c) != std::string::npos)) {
-			out.push_back(c);
-		} else {
-			out.push_back('%');
-			out.push_back(kHex[b >> 4]);
-			out.push_back(kHex[b & 15]);
-		}
-	}
-	return out;
 }
 
 } // namespace

@@ -186,7 +186,7 @@ my $logs = slurp_file($primary->logfile) . slurp_file($standby->logfile);
 my @leaked;
 for my $k ($key, "$keys/k2.key")
 {
-	my $bytes = read_raw($k);
+	my $bytes = slurp_file($k);
 	push @leaked, $k if index($logs, unpack('H*', $bytes)) >= 0 || index($logs, encode_base64($bytes, '')) >= 0;
 }
 ok(!@leaked, 'no master key in the server logs') or diag("@leaked");
@@ -203,13 +203,3 @@ sub random_bytes
 	return $buf;
 }
 
-# The bytes of a (key) file.
-sub read_raw
-{
-	my ($path) = @_;
-	open my $f, '<:raw', $path or die "open $path: $!";
-	local $/;
-	my $buf = <$f>;
-	close $f;
-	return $buf;
-}

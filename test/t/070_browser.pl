@@ -283,7 +283,7 @@ for my $u (@uploaded)
 	check_out("azure_files has '$blob' for user_id $DEMO_USER", $DEMO_USER, $node, $DB,
 		'SELECT user_id FROM azure_files WHERE blob_name = ' . quote($blob));
 	my $get = curl('--max-time', '30', '-o', "$work/blob.out", '-w', '%{http_code}', admin_read_url($blob));
-	my $got = -e "$work/blob.out" ? sha256_hex(slurp_file_raw("$work/blob.out")) : '';
+	my $got = -e "$work/blob.out" ? sha256_hex(slurp_file("$work/blob.out")) : '';
 	ok($get->{status} eq '200' && $got eq $u->{sha256},
 		"Azurite holds '$blob': $u->{size} bytes, same SHA-256 as the file given to the browser")
 	  or diag("status $get->{status}, sha256 $got want $u->{sha256}");
@@ -321,12 +321,3 @@ for my $which ('page', 'other')
 
 done_testing();
 
-sub slurp_file_raw
-{
-	my ($path) = @_;
-	open my $f, '<:raw', $path or die "open $path: $!";
-	local $/;
-	my $buf = <$f>;
-	close $f;
-	return $buf;
-}

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/encoding.hpp"
+#include "encoding_reference.hpp"
 
 namespace azure_blob::test {
 namespace {
@@ -71,25 +72,6 @@ TEST(EncodeUriComponent, AppendKeepsExistingText) {
 	std::string out = "sig=";
 	core::AppendUriComponent(out, "a/b=");
 	EXPECT_EQ(out, "sig=a%2Fb%3D");
-}
-
-/* The spec's encodings byte by byte (azure-sas-spec.md §1.3): the reference the writers are compared with. */
-std::string
-ByteByByte(std::string_view s, bool path) {
-	const std::string keep = path ? "-_.!~*()/" : "-_.!~*'()";
-	std::string out;
-	for (const char c : s) {
-		const unsigned char b = static_cast<unsigned char>(c);
-		if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
-		    (b != 0 && keep.find(c) != std::string::npos)) {
-			out.push_back(c);
-		} else {
-			char hex[4];
-			std::snprintf(hex, sizeof hex, "%%%02X", b);
-			out += hex;
-		}
-	}
-	return out;
 }
 
 /*
