@@ -22,6 +22,7 @@ use AzureBlob::Test;
 use Digest::SHA qw(sha256_hex);
 use Encode qw(encode);
 use File::Path qw(make_path);
+use File::Temp ();
 use IPC::Run;
 use JSON::PP;
 use PostgreSQL::Test::Utils;
@@ -212,8 +213,11 @@ ok($api->{status} eq '200' && defined $sas_query && $sas_query =~ /(?:^|&)sp=c(?
 # ---------------------------------------------------------------------------
 # The browser.
 note('--- headless Chromium');
-my $profiles = "$work/chromium";
-make_path($profiles, $shots);
+# Chromium keeps a Unix socket in its profile directory, and a socket path has
+# at most 107 bytes: the profiles go in a short directory of their own, not
+# under the TAP directory (whose path can be long).
+my $profiles = File::Temp::tempdir('/tmp/azb-chr-XXXXXX', CLEANUP => 1);
+make_path($shots);
 unlink "$shots/upload.png", "$shots/cors-blocked.png";
 
 # Chromium processes left behind if node had to be killed: found by the
