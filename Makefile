@@ -67,13 +67,17 @@ installcheck-security-isolation:
 # shipped with PGXS) plus test/perl/AzureBlob/Test.pm.  Each suite makes its own
 # clusters with the installed extension, so run it as a non-root OS user
 # (initdb refuses root); test/run-all.sh does that.  TAP_TESTDIR holds the
-# clusters and logs (tmp_check/log/*).
+# clusters and logs (tmp_check/log/*): PostgreSQL 15's PostgreSQL::Test::Utils
+# finds them from TESTDIR, later ones (18 here) from TESTDATADIR and TESTLOGDIR (without
+# them it uses the relative paths tmp_check and log of the current directory).
 TAP_TESTDIR ?= $(CURDIR)/build/tap
 PROVE_TESTS ?= test/t/*.pl
+TAP_DIR = $(abspath $(TAP_TESTDIR))
 .PHONY: installcheck-tap
 installcheck-tap:
-	rm -rf '$(TAP_TESTDIR)/tmp_check' && $(MKDIR_P) '$(TAP_TESTDIR)/tmp_check'
-	TESTDIR='$(TAP_TESTDIR)' PATH="$(bindir):$$PATH" PG_REGRESS='$(top_builddir)/src/test/regress/pg_regress' \
+	rm -rf '$(TAP_DIR)/tmp_check' && $(MKDIR_P) '$(TAP_DIR)/tmp_check'
+	TESTDIR='$(TAP_DIR)' TESTDATADIR='$(TAP_DIR)/tmp_check' TESTLOGDIR='$(TAP_DIR)/tmp_check/log' \
+		PATH="$(bindir):$$PATH" PG_REGRESS='$(top_builddir)/src/test/regress/pg_regress' \
 		$(PROVE) $(PG_PROVE_FLAGS) -I test/perl $(PROVE_FLAGS) $(PROVE_TESTS)
 
 # Release tarball: `make dist` writes azure_blob-<version>.tar.gz and .zip from the committed HEAD
