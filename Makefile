@@ -54,11 +54,14 @@ installcheck: check-schedule
 # databases and roles, so nothing is preloaded.
 SECURITY_REGRESS = $(sort $(basename $(notdir $(wildcard test/security/sql/*.sql))))
 SECURITY_ISOLATION = $(sort $(basename $(notdir $(wildcard test/security/specs/*.spec))))
+# pg_regress of PostgreSQL 16 and later looks for expected files in --expecteddir (default ".",
+# where expected/ is the main suite's) before --inputdir; 15 knows only --inputdir.
+SECURITY_EXPECTEDDIR = $(if $(filter 15,$(MAJORVERSION)),,--expecteddir=test/security)
 .PHONY: installcheck-security installcheck-security-regress installcheck-security-isolation
 installcheck-security: installcheck-security-regress installcheck-security-isolation
 installcheck-security-regress:
 	$(pg_regress_installcheck) --inputdir=test/security --outputdir=test/security --dbname=azb_security \
-		--encoding=UTF8 --no-locale $(SECURITY_REGRESS)
+		--encoding=UTF8 --no-locale $(SECURITY_EXPECTEDDIR) $(SECURITY_REGRESS)
 installcheck-security-isolation:
 	$(if $(SECURITY_ISOLATION),$(pg_isolation_regress_installcheck) --inputdir=test/security \
 		--outputdir=test/security/isolation --dbname=azb_security_iso $(SECURITY_ISOLATION),@echo "no isolation specs")
