@@ -54,11 +54,14 @@ installcheck: check-schedule
 # databases and roles, so nothing is preloaded.
 SECURITY_REGRESS = $(sort $(basename $(notdir $(wildcard test/security/sql/*.sql))))
 SECURITY_ISOLATION = $(sort $(basename $(notdir $(wildcard test/security/specs/*.spec))))
+# pg_regress of PostgreSQL 16 and later looks for expected files in --expecteddir (default ".",
+# where expected/ is the main suite's) before --inputdir; 15 knows only --inputdir.
+SECURITY_EXPECTEDDIR = $(if $(filter 15,$(MAJORVERSION)),,--expecteddir=test/security)
 .PHONY: installcheck-security installcheck-security-regress installcheck-security-isolation
 installcheck-security: installcheck-security-regress installcheck-security-isolation
 installcheck-security-regress:
 	$(pg_regress_installcheck) --inputdir=test/security --outputdir=test/security --dbname=azb_security \
-		--encoding=UTF8 --no-locale $(SECURITY_REGRESS)
+		--encoding=UTF8 --no-locale $(SECURITY_EXPECTEDDIR) $(SECURITY_REGRESS)
 installcheck-security-isolation:
 	$(if $(SECURITY_ISOLATION),$(pg_isolation_regress_installcheck) --inputdir=test/security \
 		--outputdir=test/security/isolation --dbname=azb_security_iso $(SECURITY_ISOLATION),@echo "no isolation specs")
@@ -67,13 +70,17 @@ installcheck-security-isolation:
 # shipped with PGXS) plus test/perl/AzureBlob/Test.pm.  Each suite makes its own
 # clusters with the installed extension, so run it as a non-root OS user
 # (initdb refuses root); test/run-all.sh does that.  TAP_TESTDIR holds the
-# clusters and logs (tmp_check/log/*).
+# clusters and logs (tmp_check/log/*): PostgreSQL 15's PostgreSQL::Test::Utils
+# finds them from TESTDIR, later ones (18 here) from TESTDATADIR and TESTLOGDIR (without
+# them it uses the relative paths tmp_check and log of the current directory).
 TAP_TESTDIR ?= $(CURDIR)/build/tap
 PROVE_TESTS ?= test/t/*.pl
+TAP_DIR = $(abspath $(TAP_TESTDIR))
 .PHONY: installcheck-tap
 installcheck-tap:
-	rm -rf '$(TAP_TESTDIR)/tmp_check' && $(MKDIR_P) '$(TAP_TESTDIR)/tmp_check'
-	TESTDIR='$(TAP_TESTDIR)' PATH="$(bindir):$$PATH" PG_REGRESS='$(top_builddir)/src/test/regress/pg_regress' \
+	rm -rf '$(TAP_DIR)/tmp_check' && $(MKDIR_P) '$(TAP_DIR)/tmp_check'
+	TESTDIR='$(TAP_DIR)' TESTDATADIR='$(TAP_DIR)/tmp_check' TESTLOGDIR='$(TAP_DIR)/tmp_check/log' \
+		PATH="$(bindir):$$PATH" PG_REGRESS='$(top_builddir)/src/test/regress/pg_regress' \
 		$(PROVE) $(PG_PROVE_FLAGS) -I test/perl $(PROVE_FLAGS) $(PROVE_TESTS)
 
 # Release tarball: `make dist` writes azure_blob-<version>.tar.gz and .zip from the committed HEAD

@@ -43,13 +43,16 @@ cd "$W/src" || exit 1
 as_pg() { runuser -u postgres -- env PATH="$PREFIX/bin:$PATH" "$@"; }
 
 t0=$SECONDS
-# sql/upgrade.sql needs pgcrypto, which build.sh leaves out: built from the same tarball (PGXS).
+# Contrib modules the tests use, which build.sh leaves out, built from the same tarball (PGXS):
+# pgcrypto (sql/upgrade.sql), auto_explain (test/t/040_leaks.pl).
 TARBALL=$ROOT/../shared/pg/postgresql-$("$PGC" --version | cut -d' ' -f2).tar.xz
-if [ ! -f "$("$PGC" --sharedir)/extension/pgcrypto.control" ] && [ -f "$TARBALL" ]; then
-	tar -xJf "$TARBALL" -C "$W" --wildcards '*/contrib/pgcrypto/*' &&
-		make -s -C "$W"/postgresql-*/contrib/pgcrypto USE_PGXS=1 PG_CONFIG="$PGC" install >"$W/pgcrypto.log" 2>&1 ||
-		{ tail -20 "$W/pgcrypto.log"; echo "pg-major: building pgcrypto failed"; }
-fi
+for m in pgcrypto auto_explain; do
+	[ -f "$("$PGC" --pkglibdir)/$m.so" ] && continue
+	[ -f "$TARBALL" ] || { echo "pg-major: $m is not installed and there is no $TARBALL to build it from"; continue; }
+	tar -xJf "$TARBALL" -C "$W" --wildcards "*/contrib/$m/*" &&
+		make -s -C "$W"/postgresql-*/contrib/$m USE_PGXS=1 PG_CONFIG="$PGC" install >"$W/$m.log" 2>&1 ||
+		{ tail -20 "$W/$m.log"; echo "pg-major: building $m failed"; }
+done
 as_pg make -s -j2 CI=true PG_CONFIG="$PGC" >"$W/build.log" 2>&1 && make -s install PG_CONFIG="$PGC" >>"$W/build.log" 2>&1 ||
 	{ tail -40 "$W/build.log"; echo "pg-major: build or install failed"; exit 1; }
 echo "pg-major: built and installed in $((SECONDS - t0)) s"

@@ -37,7 +37,11 @@ my ($stdout, $stderr) = ('', '');
 			'--outputdir', $outdir,
 			'--schedule', "$AZB_ROOT/test/rest/schedule"
 		],
-		'<', \undef, '>', \$stdout, '2>', \$stderr);
+		'<', \undef, '>', \$stdout, '2>', \$stderr,
+		# From PostgreSQL 16, pg_regress takes expected files from the current
+		# directory (--expecteddir, default ".") before --inputdir: run it in
+		# test/rest so that the top-level expected/setup.out is not used.
+		init => sub { chdir "$AZB_ROOT/test/rest" or die "chdir $AZB_ROOT/test/rest: $!" });
 }
 my $regress_rc = $?;
 # One result line per test: "test name ... ok" (PostgreSQL 15) or

@@ -10,6 +10,7 @@ use AzureBlob::Test;
 use File::Copy qw(copy);
 use File::Find;
 use File::Path qw(make_path);
+use File::Spec;
 use MIME::Base64 qw(encode_base64);
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
@@ -23,7 +24,10 @@ use Test::More;
 package AzbConfOutside;
 use parent -norequire, 'PostgreSQL::Test::Cluster';
 
-sub conf_dir { return $_[0]->basedir . '/conf' }
+# Absolute: the server resolves a relative include against config_file's
+# directory, and basedir is relative when the TAP framework's data directory
+# is (PostgreSQL 18's PostgreSQL::Test::Utils without TESTDATADIR).
+sub conf_dir { return File::Spec->rel2abs($_[0]->basedir . '/conf') }
 
 sub start
 {
@@ -31,7 +35,7 @@ sub start
 	my $conf = $self->conf_dir;
 	mkdir $conf unless -d $conf;
 	PostgreSQL::Test::Utils::append_to_file("$conf/postgresql.conf",
-		"include '" . $self->data_dir . "/postgresql.conf'\n")
+		"include '" . File::Spec->rel2abs($self->data_dir) . "/postgresql.conf'\n")
 	  unless -e "$conf/postgresql.conf";
 	local %ENV = $self->_get_env(PGAPPNAME => undef);
 	PostgreSQL::Test::Utils::system_or_bail('pg_ctl', '-w', '-D', $self->data_dir, '-l', $self->logfile,
