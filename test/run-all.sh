@@ -11,11 +11,11 @@
 #   attacks   make installcheck-security: the 1.1 review's attacks (pg_regress + isolation)
 #   tap:NAME  make installcheck-tap as the postgres OS user: one stage per test/t/*.pl
 #             (Azurite, PgBouncer, hot standby, Chromium...; each starts its own clusters)
-#   package   test/package/deb.sh: the Debian package builds, installs and passes installcheck
 #   pg18:*    test/pg-major.sh: build against PostgreSQL 18.3 (AZB_PG18_PREFIX, default
 #             /opt/postgresql-18.3, built from ../shared/pg/build.sh in the background when
 #             missing), pg_regress, attacks and every TAP suite on it, and pg_upgrade 15 -> 18;
 #             skipped, and said so, without an 18 install and without ../shared
+#   package   test/package/deb.sh: the Debian package builds, installs and passes installcheck
 #   asan-unit cmake -DAZURE_BLOB_SANITIZE=ON + ctest
 #   fuzz      test/fuzz/run.sh, FUZZ_SECONDS (30) per target
 # AZB_QUICK=1 keeps deps, meta, build, unit, regress, attacks and the TAP suites
@@ -208,7 +208,6 @@ else
 		fi
 		tap_stage "$f"
 	done
-	[ "$QUICK" = 1 ] || summary_stage package bash test/package/deb.sh
 	rm -rf "$TAP_PG" # the suites' logs stay in $TAP_DIR/<suite>/tmp_check/log
 fi
 
@@ -238,6 +237,12 @@ if [ "$QUICK" = 1 ]; then
 	record pg18 0 0 "skipped: AZB_QUICK=1" 0
 elif [ "$BUILD_OK" = 1 ]; then
 	pg18_stage
+fi
+# After the 18 stage: it needs this build in PostgreSQL 15 (the old major of
+# its pg_upgrade test), and removing the package removes azure_blob.so there.
+if [ "$QUICK" != 1 ] && [ "$BUILD_OK" = 1 ]; then
+	summary_stage package bash test/package/deb.sh
+	run_logged "$LOG_DIR/reinstall.log" "${SUDO[@]}" make install >/dev/null || true
 fi
 
 if [ "$QUICK" != 1 ]; then
