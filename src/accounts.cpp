@@ -753,6 +753,14 @@ AddAccountFromConnectionString(const char *alias, const char *connection_string,
 	AddAccount(alias, acct, Str(container));
 }
 
+Target
+ResolveTarget(const char *account, const char *container) {
+	AccountRef acct = GetAccount(ResolveAccountAlias(account));
+	std::string cont = ResolveContainer(*acct, container);
+	core::ValidateContainerName(cont);
+	return Target {std::move(acct), cont};
+}
+
 } // namespace azure_blob
 
 /*

@@ -63,6 +63,13 @@ std::string_view ContainerOf(const Account &acct, std::string_view container,
 std::string ResolveContainer(const Account &acct, const char *container,
                              const char *hint = "Pass a container, or add the account again with a default container.");
 
+/* The account and container a call names: the given ones, else the defaults; the container name is checked. */
+struct Target {
+	AccountRef acct; /* shared with the cache: outlives a reload during the request */
+	std::string container;
+};
+Target ResolveTarget(const char *account, const char *container);
+
 /* Key of the MAC in issued upload names (per database, owner-only); shared like AccountRef. */
 std::shared_ptr<const core::HmacSha256> UploadNameKey();
 

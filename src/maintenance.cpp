@@ -3,10 +3,10 @@
  *	  C helpers of the owner-run maintenance functions (azure_blob.reconcile).
  *
  * azure_blob.resolve_target gives reconcile the account and container of a
- * call the way the signing and REST functions find them (GetAccount,
- * ResolveAccountAlias, ResolveContainer), so that every entry point fails
- * with the same message, SQLSTATE and hint for a missing, unknown or
- * unusable account or container.  Same two halves as functions.cpp:
+ * call with the REST functions' own ResolveTarget (accounts.hpp), so that
+ * every entry point fails with the same message, SQLSTATE and hint for a
+ * missing, unknown or unusable account or container.  Same two halves as
+ * the other entry points:
  * arguments on the Postgres side, the rest inside Guard()
  * (CONTRIBUTING.md §6).
  *-------------------------------------------------------------------------
@@ -50,11 +50,9 @@ azure_blob_resolve_target(PG_FUNCTION_ARGS) {
 		elog(ERROR, "azure_blob.resolve_target must return a composite type");
 	desc = BlessTupleDesc(desc);
 	HeapTuple tuple = Guard([&] {
-		const AccountRef acct = GetAccount(ResolveAccountAlias(account));
-		const std::string cont = ResolveContainer(*acct, container);
-		core::ValidateContainerName(cont);
+		const Target t = ResolveTarget(account, container);
 		return PgCall([&] {
-			Datum values[2] = {Utf8Datum(acct->alias), Utf8Datum(cont)};
+			Datum values[2] = {Utf8Datum(t.acct->alias), Utf8Datum(t.container)};
 			bool nulls[2] = {false, false};
 			return heap_form_tuple(desc, values, nulls);
 		});

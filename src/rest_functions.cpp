@@ -59,20 +59,6 @@ OptText(FunctionCallInfo fcinfo, int n, const char *what) {
 	return OptionalArg(fcinfo, n, what, "Pass NULL to use the default.");
 }
 
-struct Target {
-	AccountRef acct; /* shared with the cache: outlives a reload during the request */
-	std::string container;
-};
-
-/* Account and container of a call: the given ones, else the defaults; the container name is checked. */
-Target
-ResolveTarget(const char *account, const char *container) {
-	AccountRef acct = GetAccount(ResolveAccountAlias(account));
-	std::string cont = ResolveContainer(*acct, container);
-	core::ValidateContainerName(cont);
-	return Target {std::move(acct), cont};
-}
-
 std::string
 Quoted(const std::string &s) {
 	return "\"" + s + "\"";
