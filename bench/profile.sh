@@ -20,7 +20,8 @@
 # Then, where perf works (linux-perf; a KVM guest without a PMU samples
 # cpu-clock), a native profile: the same single-user backend runs (a) and (b)
 # over 2,000,000 calls each (PROFILE_NATIVE_CALLS) under `perf record`, and
-# the share of each library and the top 20 functions by self time are printed.
+# the share of each library and the top 20 functions by self time are printed;
+# (c) runs its statement over and over for about as many calls.
 # Under valgrind OpenSSL runs another SHA-256 code path, so only the native
 # profile shows what each cost is in time.
 set -euo pipefail
@@ -206,13 +207,13 @@ total="$(awk '/^summary:/ { print $2 }' "$OUT/callgrind.out")"
 #
 # Native profile: perf record on the single-user backend, one workload at a time.
 #
-native() { # label role statement
-	local label=$1 role=$2 stmt=$3
+native() { # label role statement [times]
+	local label=$1 role=$2 stmt=$3 times=${4:-1} i
 	{
 		echo "SET azure_blob.session_user_id = on;"
 		echo "SET ROLE $role;"
 		[ "$role" = bench_user ] && echo "SET azure_blob.user_id = '$USER_ID';"
-		echo "$stmt;"
+		for ((i = 0; i < times; i++)); do echo "$stmt;"; done
 	} >"$WORK/native.sql"
 	# shellcheck disable=SC2086
 	pg_ctlcluster $CLUSTER stop
@@ -233,12 +234,15 @@ NATIVE_N="${PROFILE_NATIVE_CALLS:-2000000}"
 if command -v perf >/dev/null && perf record -q -o /dev/null -- true >/dev/null 2>&1; then
 	WORK="$(mktemp -d)"
 	chmod 755 "$WORK"
-	log "native profile with perf: (a) and (b), $NATIVE_N calls each"
+	# (c) signs once per row of azure_files ($N rows): the statement runs often enough for about NATIVE_N calls.
+	C_TIMES=$(((NATIVE_N + N - 1) / N))
+	log "native profile with perf: (a) and (b), $NATIVE_N calls each; (c) $C_TIMES times over $N rows"
 	{
 		echo
 		echo "Native profile (perf record -F 2000, cpu-clock where the guest has no PMU): $NATIVE_N calls each"
 		native a bench_admin "${Q_A//\{N\}/$NATIVE_N}"
 		native b bench_user "${Q_B//\{N\}/$NATIVE_N}"
+		native c bench_user "$Q_C" "$C_TIMES"
 		echo
 		echo "A row's share includes the query around the call (generate_series, ||, count: the postgres"
 		echo "lines); libcrypto is the HMAC-SHA256 (its block function has no symbol in Debian's build)."
