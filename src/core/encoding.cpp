@@ -126,11 +126,9 @@ AppendBlobPath(std::string &out, std::string_view blob_name) {
 
 char *
 WriteContainerUrl(char *out, std::string_view endpoint, std::string_view container) {
-	memcpy(out, endpoint.data(), endpoint.size());
-	out += endpoint.size();
+	out = CopyBytes(out, endpoint.data(), endpoint.size());
 	*out++ = '/';
-	memcpy(out, container.data(), container.size());
-	return out + container.size();
+	return CopyBytes(out, container.data(), container.size());
 }
 
 char *
