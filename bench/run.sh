@@ -134,6 +134,16 @@ check="$(psql_as bench_user -At -c "SELECT rolsuper OR rolbypassrls FROM pg_role
 [ "$(psql_as bench_admin -At -c "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")" = f ] ||
 	die "bench_admin must not be a superuser"
 
+# (c)'s floor runs the plan it stands for: a nested loop that probes the hash index per row.
+floor_plan="$(psql_as bench_user -At <<'SQL'
+SELECT prosrc, count(set_config(split_part(c, '=', 1), split_part(c, '=', 2), false)) AS settings
+  FROM pg_proc, unnest(proconfig) AS c WHERE proname = 'bench_read_floor' GROUP BY prosrc \gset
+EXPLAIN (COSTS OFF) :prosrc;
+SQL
+)"
+grep -q 'Index Scan using azure_files_blob_name_hash on azure_files g' <<<"$floor_plan" ||
+	die "(c)'s floor does not probe the hash index per row:"$'\n'"$floor_plan"
+
 # The same work on both sides: (a)'s URL is byte-identical to the SDK loop's.
 url_pg="$(psql_as bench_admin -At -c "SELECT azure_blob_sas_url('photo-12345.png', $READ_OPTS)")"
 url_node="$(node "$BENCH/node/sdk-loop.js" --sample 12345)"
@@ -192,10 +202,11 @@ node_run() { # row script
 	emit "{\"row\":\"$1\",\"result\":$("${PIN_MEASURED[@]}" node "$BENCH/node/$2" --seconds "$SECS" --runs 1)}"
 }
 for r in $(seq 1 "$RUNS"); do
-	log "round $r/$RUNS: (a) sas_url, (b) upload_sas, (c) read_sas, (d) SDK loop, handler core, (e) HMAC"
+	log "round $r/$RUNS: (a) sas_url, (b) upload_sas, (c) read_sas and its floor, (d) SDK loop, handler core, (e) HMAC"
 	pg_run a bench_admin "$Q_A"
 	pg_run b bench_user "$Q_B"
 	pg_run c bench_user "$Q_C" "$W_C"
+	pg_run c_floor bench_user "$Q_C_FLOOR" "$Q_C_FLOOR"
 	node_run d_sdk sdk-loop.js
 	node_run d_handler handler-core.js
 	emit "{\"row\":\"e\",\"result\":$("${PIN_MEASURED[@]}" "$HMAC_BIN" "$STS_LEN" "$SECS" 1)}"

@@ -20,3 +20,5 @@ Q_A="SELECT count(azure_blob_sas_url('photo-' || g || '.png', $READ_OPTS)) FROM 
 Q_B="SELECT count(s.sas_url) FROM generate_series(1, {N}) AS g, LATERAL azure_generate_upload_sas('photo-' || g || '.png', $UPLOAD_CT) AS s"
 Q_C="SELECT count(azure_generate_read_sas(blob_name)) FROM azure_files"
 W_C="SELECT count(azure_generate_read_sas(blob_name)) FROM (SELECT blob_name FROM azure_files LIMIT 20000) AS f"
+# (c)'s floor (bench/sql/setup.sql): the same lookup per row by the executor, no signing.
+Q_C_FLOOR="SELECT bench_read_floor()"

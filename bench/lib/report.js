@@ -23,6 +23,8 @@ const ROWS = {
 		what: "`count(sas_url)` of `azure_generate_upload_sas('photo-'\\|\\|g\\|\\|'.png', 'image/png')` over generate_series, as bench_user (uuid + name MAC, URL, signature)" },
 	c: { label: '(c) azure_generate_read_sas', short: '(c) read_sas', group: 'pg',
 		what: '`count(azure_generate_read_sas(blob_name)) FROM azure_files`, as bench_user: all rows its own, RLS and the ownership check included' },
+	c_floor: { label: '(c) floor: the same lookup by the executor', short: '(c) floor', group: 'pg',
+		what: '`bench_read_floor()`: each row of azure_files looked up again by blob_name through the same hash index (a nested loop), as bench_user under the same RLS, reading account, container, content_type; no signing (bench/sql/setup.sql)' },
 	d_sdk: { label: '(d) Node SDK signing loop', short: '(d) SDK loop', group: 'node',
 		what: '`generateBlobSASQueryParameters(same options as (a)).toString()` + URL, @azure/storage-blob, one Node process' },
 	d_handler: { label: '(d) Node guide handler core', short: '(d) handler', group: 'node',
@@ -124,6 +126,8 @@ const info = [
 	{ text: '(a) / (e) one-shot HMAC()', value: r('a') / r('e_oneshot'), fmt: 'x' },
 	{ text: '(b) / (a): upload URL cost vs raw read URL', value: r('b') / r('a'), fmt: 'x' },
 	{ text: '(c) / (a): read URL with ownership check vs raw read URL', value: r('c') / r('a'), fmt: 'x' },
+	{ text: '(c) / (c) floor: what the ownership check and the signature cost on top of the lookup itself', value: r('c') / r('c_floor'), fmt: 'x' },
+	{ text: '(c) at best, the floor plus one (a) signature per row (1 / (1/floor + 1/(a))), vs (d) SDK loop: how far (c) could reach with no glue at all', value: 1 / (1 / r('c_floor') + 1 / r('a')) / r('d_sdk'), fmt: 'x' },
 ];
 
 // Formatting.

@@ -73,6 +73,21 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION bench_runs(text, float8, int, text) TO bench_user, bench_admin;
 
+-- The floor of row (c): the lookup azure_generate_read_sas makes per row, made
+-- by the executor instead. Each row of azure_files (as the caller sees it
+-- through row-level security) is looked up again by blob_name through the
+-- same hash index, under the same policies, reading the columns the function
+-- reads; no ownership code, no signature. The planner is held to that plan (a
+-- nested loop over azure_files_blob_name_hash; run.sh checks it with EXPLAIN):
+-- left alone it would hash-join the table with itself, which is no lookup.
+CREATE FUNCTION bench_read_floor() RETURNS bigint LANGUAGE sql
+	SET enable_hashjoin = off SET enable_mergejoin = off SET enable_bitmapscan = off SET enable_seqscan = on AS $$
+	SELECT count(*)
+	  FROM azure_files AS f JOIN azure_files AS g ON g.blob_name = f.blob_name
+	 WHERE g.account IS NOT NULL AND g.container IS NOT NULL AND g.content_type IS DISTINCT FROM ''
+$$;
+GRANT EXECUTE ON FUNCTION bench_read_floor() TO bench_user;
+
 -- The calling backend's resident set from /proc/self/status (kB): VmRSS and
 -- RssAnon (anonymous memory only: heap and palloc, not shared buffers or the
 -- mapped libraries). SECURITY DEFINER so the non-superuser roles can read
