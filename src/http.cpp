@@ -23,6 +23,8 @@ extern "C" {
 }
 
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstring>
@@ -48,6 +50,50 @@ struct Transfer {
 	size_t cap = 0;
 	bool overflow = false;
 };
+
+/*
+ * The connect-time check (core/endpoint_policy.hpp, JudgeAddress): libcurl
+ * asks this callback for each socket it would connect, with the address
+ * its resolver returned, so a listed name that resolves to a loopback or
+ * link-local address (DNS rebinding, a hostile DNS answer) is refused
+ * before any byte is sent.  The first refused address is kept for the
+ * error, raised after curl_easy_perform returns.
+ */
+struct AddressCheck {
+	bool allow_http;
+	bool refused = false;
+	unsigned char bytes[16] = {};
+	size_t len = 0;
+};
+
+curl_socket_t
+OpenCheckedSocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *address) {
+	AddressCheck *check = static_cast<AddressCheck *>(clientp);
+	const unsigned char *bytes = nullptr;
+	size_t len = 0;
+	if (address->family == AF_INET && address->addrlen >= sizeof(sockaddr_in)) {
+		bytes =
+		    reinterpret_cast<const unsigned char *>(&reinterpret_cast<const sockaddr_in *>(&address->addr)->sin_addr);
+		len = 4;
+	} else if (address->family == AF_INET6 && address->addrlen >= sizeof(sockaddr_in6)) {
+		bytes =
+		    reinterpret_cast<const unsigned char *>(&reinterpret_cast<const sockaddr_in6 *>(&address->addr)->sin6_addr);
+		len = 16;
+	}
+	/* Any other family (no Unix sockets are configured) or purpose is refused as not unicast. */
+	const bool allowed = purpose == CURLSOCKTYPE_IPCXN && bytes != nullptr &&
+	                     core::JudgeAddress(bytes, len, check->allow_http) == core::AddressVerdict::kAllowed;
+	if (!allowed) {
+		if (!check->refused) {
+			check->refused = true;
+			check->len = len;
+			if (len > 0)
+				memcpy(check->bytes, bytes, len);
+		}
+		return CURL_SOCKET_BAD;
+	}
+	return socket(address->family, address->socktype, address->protocol);
+}
 
 /* Progress callback: non-zero aborts the transfer when Postgres wants to cancel or die. */
 int
@@ -189,8 +235,8 @@ enum class Outcome { kAnswered, kTransportError };
  * wait_event is reported for the duration of the transfer (compat.hpp, AzureRequestWaitEvent).
  */
 Outcome
-PerformOnce(const core::RestRequest &req, HttpResponse &resp, CURLcode *curl_error, bool *connected,
-            uint32 wait_event) {
+PerformOnce(const core::RestRequest &req, const core::EndpointHost &host, HttpResponse &resp, CURLcode *curl_error,
+            bool *connected, uint32 wait_event) {
 	if (handle == nullptr) {
 		handle = curl_easy_init();
 		if (handle == nullptr)
@@ -219,6 +265,15 @@ PerformOnce(const core::RestRequest &req, HttpResponse &resp, CURLcode *curl_err
 	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);               /* send the path we signed, dot segments and all */
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(guc_connect_timeout_ms));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(guc_request_timeout_ms));
+	/*
+	 * No proxy, whatever http_proxy, https_proxy or ALL_PROXY say in the
+	 * server's environment: a proxy would connect to hosts this code never
+	 * judges, and the address check below would judge the proxy instead.
+	 */
+	curl_easy_setopt(c, CURLOPT_PROXY, "");
+	AddressCheck address_check {guc_allow_http != 0};
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &address_check);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnWrite);
@@ -258,6 +313,12 @@ PerformOnce(const core::RestRequest &req, HttpResponse &resp, CURLcode *curl_err
 	handle = nullptr;
 	if (rc == CURLE_ABORTED_BY_CALLBACK)
 		throw Interrupted();
+	/* Every address was refused: the policy's error, not a transport failure (never retried). */
+	if (address_check.refused && rc == CURLE_COULDNT_CONNECT) {
+		core::CheckAddressAllowed(host, address_check.bytes, address_check.len, address_check.allow_http);
+		throw Error(sqlstate::kInvalidParameterValue,
+		            "storage endpoint host \"" + host.host + "\" resolves to an address that is not allowed");
+	}
 	if (t.overflow)
 		throw Error("54000", "Azure answer exceeds the response size limit",
 		            "The limit is " + std::to_string(guc_max_response_size) + " bytes.",
@@ -300,7 +361,7 @@ InitHttp() {
 		ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("could not initialize libcurl")));
 }
 
-void
+core::EndpointHost
 CheckEndpointAllowed(const std::string &url) {
 	const core::EndpointHost ours = core::ParseUrlHost(url);
 	const core::EndpointHost curls = core::ParseHost(CurlHostOf(url));
@@ -309,6 +370,7 @@ CheckEndpointAllowed(const std::string &url) {
 		             "libcurl reads another host from the endpoint URL than the one checked.");
 	core::CheckHostAllowed(ours, guc_allowed_endpoint_hosts != nullptr ? guc_allowed_endpoint_hosts : "",
 	                       guc_allow_http);
+	return ours;
 }
 
 HttpResponse
@@ -318,7 +380,7 @@ Execute(core::RestRequest req, const Account &acct) {
 		            "storage account \"" + acct.alias + "\" uses http, which is not allowed",
 		            "Plain http is meant for Azurite only.", "A superuser can SET azure_blob.allow_http = on.");
 	/* Again on every request: the list or allow_http may have changed since the account was added. */
-	CheckEndpointAllowed(req.url);
+	const core::EndpointHost host = CheckEndpointAllowed(req.url);
 	const std::string &method = req.method;
 	const std::string where = core::UrlForMessages(req.url);
 	/* Each attempt is signed afresh (x-ms-date): the signing headers of the last one are dropped, the body is not copied. */
@@ -331,7 +393,7 @@ Execute(core::RestRequest req, const Account &acct) {
 		core::SignRequest(req, acct.account_name, acct.signer,
 		                  static_cast<int64_t>(timestamptz_to_time_t(GetCurrentTimestamp())));
 		HttpResponse resp;
-		Outcome outcome = PerformOnce(req, resp, &curl_error, &connected, wait_event);
+		Outcome outcome = PerformOnce(req, host, resp, &curl_error, &connected, wait_event);
 		PgCall([&] {
 			elog(DEBUG1, "azure_blob: %s %s -> %ld (attempt %d)", method.c_str(), where.c_str(),
 			     outcome == Outcome::kAnswered ? resp.status : -1L, attempt + 1);

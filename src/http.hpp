@@ -12,6 +12,7 @@
 #include <string>
 
 #include "accounts.hpp"
+#include "core/endpoint_policy.hpp"
 #include "core/rest.hpp"
 
 namespace azure_blob {
@@ -31,17 +32,21 @@ void InitHttp();
  * Throws Error(22023) unless url (a blob endpoint or a request URL) is
  * http(s) to a host that azure_blob.allowed_endpoint_hosts and
  * azure_blob.allow_http allow (core/endpoint_policy.hpp), as both our
- * strict parser and libcurl read the host.  No network I/O.
+ * strict parser and libcurl read the host.  No network I/O.  Returns the
+ * host as checked.  (Execute also checks, at connect time, every address
+ * the host resolves to: core::JudgeAddress.)
  */
-void CheckEndpointAllowed(const std::string &url);
+core::EndpointHost CheckEndpointAllowed(const std::string &url);
 
 /*
  * Signs req for acct (fresh x-ms-date on every attempt) and sends it,
  * retrying transport failures and HTTP 500/503 up to azure_blob.max_retries
  * times with backoff (Retry-After honoured).  Returns any HTTP answer;
  * throws Error(22023) before any I/O if the endpoint's host is not allowed
- * (CheckEndpointAllowed), Error(08006) when no answer came, Interrupted on
- * cancel.
+ * (CheckEndpointAllowed) or before connecting if it resolves only to
+ * addresses that are not (core::JudgeAddress: loopback without allow_http,
+ * link-local, not unicast), Error(08006) when no answer came, Interrupted
+ * on cancel.  Never through a proxy.
  */
 HttpResponse Execute(core::RestRequest req, const Account &acct);
 

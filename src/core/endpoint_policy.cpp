@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "core/error.hpp"
@@ -327,6 +328,74 @@ CheckHostAllowed(const EndpointHost &host, std::string_view allowed_list, bool a
 		ThrowInvalid(message, "No entry of azure_blob.allowed_endpoint_hosts matches the host.",
 		             "A superuser can add the host, or its domain with a leading \".\", to "
 		             "azure_blob.allowed_endpoint_hosts.");
+	}
+}
+
+namespace {
+
+AddressVerdict
+JudgeIpv4(const unsigned char *a, bool allow_http) {
+	if (a[0] == 127)
+		return allow_http ? AddressVerdict::kAllowed : AddressVerdict::kLoopbackNeedsHttp;
+	if (a[0] == 169 && a[1] == 254)
+		return AddressVerdict::kLinkLocal;
+	if (a[0] == 0 || a[0] >= 224) /* "this network", multicast, reserved, broadcast */
+		return AddressVerdict::kNotUnicast;
+	return AddressVerdict::kAllowed;
+}
+
+} // namespace
+
+AddressVerdict
+JudgeAddress(const unsigned char *b, size_t len, bool allow_http) {
+	if (len == 4)
+		return JudgeIpv4(b, allow_http);
+	if (len != 16)
+		return AddressVerdict::kNotUnicast;
+	bool zero10 = true, zero12 = true;
+	for (int i = 0; i < 12; i++) {
+		if (b[i] != 0) {
+			zero12 = false;
+			if (i < 10)
+				zero10 = false;
+		}
+	}
+	if (zero12) {
+		/* ::, ::1, or a deprecated IPv4-compatible ::a.b.c.d */
+		if (b[12] == 0 && b[13] == 0 && b[14] == 0 && b[15] <= 1)
+			return b[15] == 1 ? (allow_http ? AddressVerdict::kAllowed : AddressVerdict::kLoopbackNeedsHttp)
+			                  : AddressVerdict::kNotUnicast;
+		return JudgeIpv4(b + 12, allow_http);
+	}
+	if (zero10 && b[10] == 0xff && b[11] == 0xff) /* ::ffff:a.b.c.d */
+		return JudgeIpv4(b + 12, allow_http);
+	static const unsigned char kNat64[12] = {0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+	if (memcmp(b, kNat64, sizeof(kNat64)) == 0) /* 64:ff9b::a.b.c.d (RFC 6052) */
+		return JudgeIpv4(b + 12, allow_http);
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+		return AddressVerdict::kLinkLocal;
+	if (b[0] == 0xff)
+		return AddressVerdict::kNotUnicast;
+	return AddressVerdict::kAllowed;
+}
+
+void
+CheckAddressAllowed(const EndpointHost &host, const unsigned char *bytes, size_t len, bool allow_http) {
+	const std::string start = "storage endpoint host \"" + Shown(host) + "\" resolves to ";
+	switch (JudgeAddress(bytes, len, allow_http)) {
+	case AddressVerdict::kAllowed:
+		return;
+	case AddressVerdict::kLoopbackNeedsHttp:
+		ThrowInvalid(start + "a loopback address, which is not allowed",
+		             "Loopback addresses are meant for Azurite and are allowed only while azure_blob.allow_http is "
+		             "on.",
+		             "A superuser can SET azure_blob.allow_http = on.");
+	case AddressVerdict::kLinkLocal:
+		ThrowInvalid(start + "a link-local address, which is never allowed",
+		             "Link-local addresses (169.254.0.0/16, fe80::/10) serve instance metadata and credentials, "
+		             "not storage.");
+	case AddressVerdict::kNotUnicast:
+		ThrowInvalid(start + "an address that is not a unicast address, which is never allowed");
 	}
 }
 

@@ -88,4 +88,36 @@ HostVerdict JudgeHost(const EndpointHost &host, const std::vector<HostPattern> &
  */
 void CheckHostAllowed(const EndpointHost &host, std::string_view allowed_list, bool allow_http);
 
+/*
+ * The connect-time half of the policy: an address that an allowed host
+ * resolved to, judged before libcurl connects to it (src/http.cpp).  A name
+ * on the list may resolve to anything, whatever its owner's DNS says at the
+ * moment of the request (DNS rebinding), so:
+ *   - loopback (127.0.0.0/8, ::1): only while allow_http is on, as for
+ *     loopback names;
+ *   - link-local (169.254.0.0/16, where clouds serve instance metadata and
+ *     credentials; fe80::/10): never;
+ *   - not a unicast address (0.0.0.0/8, ::, multicast, 240.0.0.0/4 and the
+ *     broadcast address): never.
+ * Private ranges (10/8, 172.16/12, 192.168/16, fc00::/7) stay allowed: an
+ * Azure private endpoint resolves *.blob.core.windows.net to one of them.
+ * IPv4 inside IPv6 (::ffff:a.b.c.d, ::a.b.c.d, the NAT64 prefix
+ * 64:ff9b::/96) is judged as the IPv4 address it carries.
+ */
+enum class AddressVerdict {
+	kAllowed,
+	kLoopbackNeedsHttp,
+	kLinkLocal,
+	kNotUnicast,
+};
+/* bytes: 4 (IPv4) or 16 (IPv6) bytes in network order; any other length is kNotUnicast. */
+AddressVerdict JudgeAddress(const unsigned char *bytes, size_t len, bool allow_http);
+
+/*
+ * JudgeAddress, throwing Error(22023) "storage endpoint host \"...\"
+ * resolves to a ... address, which is not allowed" for a refused one.  The
+ * message names the host (checked already), never the address it resolved to.
+ */
+void CheckAddressAllowed(const EndpointHost &host, const unsigned char *bytes, size_t len, bool allow_http);
+
 } // namespace azure_blob::core

@@ -4,6 +4,7 @@
  *	  (src/core/endpoint_policy.hpp).
  *-------------------------------------------------------------------------
  */
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -229,6 +230,98 @@ TEST(EndpointPolicy, CheckHostAllowedErrors) {
 	EXPECT_NO_THROW(
 	    CheckHostAllowed(ParseUrlHost("https://a.blob.core.windows.net"), kDefaultAllowedEndpointHosts, false));
 	EXPECT_NO_THROW(CheckHostAllowed(ParseUrlHost("http://127.0.0.1:10000/devstoreaccount1"), "", true));
+}
+
+/* The address an allowed name resolved to, as text (inet_pton), judged at connect time. */
+core::AddressVerdict
+JudgeText(const std::string &text, bool allow_http) {
+	unsigned char bytes[16];
+	if (inet_pton(AF_INET, text.c_str(), bytes) == 1)
+		return core::JudgeAddress(bytes, 4, allow_http);
+	EXPECT_EQ(inet_pton(AF_INET6, text.c_str(), bytes), 1) << text;
+	return core::JudgeAddress(bytes, 16, allow_http);
+}
+
+TEST(EndpointPolicy, ResolvedAddresses) {
+	using V = core::AddressVerdict;
+	struct Case {
+		const char *address;
+		V without_http, with_http;
+	};
+	const Case cases[] = {
+	    /* public and private unicast: allowed (an Azure private endpoint resolves to 10.x) */
+	    {"20.60.1.4", V::kAllowed, V::kAllowed},
+	    {"10.1.2.3", V::kAllowed, V::kAllowed},
+	    {"172.16.0.1", V::kAllowed, V::kAllowed},
+	    {"192.168.1.1", V::kAllowed, V::kAllowed},
+	    {"2603:1030::1", V::kAllowed, V::kAllowed},
+	    {"fd00::1", V::kAllowed, V::kAllowed},
+	    {"169.253.255.255", V::kAllowed, V::kAllowed},
+	    {"169.255.0.0", V::kAllowed, V::kAllowed},
+	    {"223.255.255.255", V::kAllowed, V::kAllowed},
+	    {"1.0.0.0", V::kAllowed, V::kAllowed},
+	    /* loopback: only with allow_http, in every spelling */
+	    {"127.0.0.1", V::kLoopbackNeedsHttp, V::kAllowed},
+	    {"127.255.255.254", V::kLoopbackNeedsHttp, V::kAllowed},
+	    {"::1", V::kLoopbackNeedsHttp, V::kAllowed},
+	    {"::ffff:127.0.0.1", V::kLoopbackNeedsHttp, V::kAllowed},
+	    {"::127.0.0.1", V::kLoopbackNeedsHttp, V::kAllowed},
+	    {"64:ff9b::7f00:1", V::kLoopbackNeedsHttp, V::kAllowed},
+	    /* link-local, the cloud metadata service among them: never */
+	    {"169.254.169.254", V::kLinkLocal, V::kLinkLocal},
+	    {"169.254.0.0", V::kLinkLocal, V::kLinkLocal},
+	    {"::ffff:169.254.169.254", V::kLinkLocal, V::kLinkLocal},
+	    {"64:ff9b::a9fe:a9fe", V::kLinkLocal, V::kLinkLocal},
+	    {"fe80::1", V::kLinkLocal, V::kLinkLocal},
+	    {"febf:ffff::1", V::kLinkLocal, V::kLinkLocal},
+	    /* not unicast: never */
+	    {"0.0.0.0", V::kNotUnicast, V::kNotUnicast},
+	    {"0.1.2.3", V::kNotUnicast, V::kNotUnicast},
+	    {"224.0.0.1", V::kNotUnicast, V::kNotUnicast},
+	    {"240.0.0.1", V::kNotUnicast, V::kNotUnicast},
+	    {"255.255.255.255", V::kNotUnicast, V::kNotUnicast},
+	    {"::", V::kNotUnicast, V::kNotUnicast},
+	    {"::ffff:0.0.0.0", V::kNotUnicast, V::kNotUnicast},
+	    {"ff02::1", V::kNotUnicast, V::kNotUnicast},
+	    /* near misses of the prefixes above: ordinary unicast */
+	    {"fec0::1", V::kAllowed, V::kAllowed},
+	    {"::fffe:127.0.0.1", V::kAllowed, V::kAllowed},
+	    {"64:ff9a::7f00:1", V::kAllowed, V::kAllowed},
+	    {"1::127.0.0.1", V::kAllowed, V::kAllowed},
+	};
+	for (const Case &c : cases) {
+		EXPECT_EQ(JudgeText(c.address, false), c.without_http) << c.address;
+		EXPECT_EQ(JudgeText(c.address, true), c.with_http) << c.address << " with allow_http";
+	}
+	const unsigned char odd[8] = {};
+	EXPECT_EQ(core::JudgeAddress(odd, 8, true), V::kNotUnicast);
+}
+
+TEST(EndpointPolicy, CheckAddressAllowedErrors) {
+	const EndpointHost host = ParseUrlHost("https://myaccount.blob.core.windows.net/");
+	unsigned char v4[4] = {169, 254, 169, 254};
+	auto e = CatchError([&] { core::CheckAddressAllowed(host, v4, 4, true); });
+	ASSERT_TRUE(e);
+	EXPECT_EQ(e->sqlstate, "22023");
+	EXPECT_EQ(e->message,
+	          "storage endpoint host \"myaccount.blob.core.windows.net\" resolves to a link-local address, which is "
+	          "never allowed");
+	EXPECT_EQ(e->message.find("169.254"), std::string::npos) << "the address is not shown";
+
+	v4[0] = 127, v4[1] = 0, v4[2] = 0, v4[3] = 1;
+	e = CatchError([&] { core::CheckAddressAllowed(host, v4, 4, false); });
+	ASSERT_TRUE(e);
+	EXPECT_EQ(e->message, "storage endpoint host \"myaccount.blob.core.windows.net\" resolves to a loopback address, "
+	                      "which is not allowed");
+	EXPECT_NE(e->hint.find("azure_blob.allow_http"), std::string::npos);
+	EXPECT_NO_THROW(core::CheckAddressAllowed(host, v4, 4, true));
+
+	const unsigned char multicast[4] = {224, 0, 0, 251};
+	e = CatchError([&] { core::CheckAddressAllowed(host, multicast, 4, true); });
+	ASSERT_TRUE(e);
+	EXPECT_EQ(e->sqlstate, "22023");
+	const unsigned char azure[4] = {20, 60, 1, 4};
+	EXPECT_NO_THROW(core::CheckAddressAllowed(host, azure, 4, false));
 }
 
 } // namespace
