@@ -15,14 +15,17 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(sleep);
 
-my $libdir = '';
+my ($libdir, $major) = ('', '');
 {
-	# The server's own library directory (the TAP node's binaries come from PATH).
+	# The server's own library directory and major version (the TAP node's binaries come from PATH).
 	my ($o, $e) = ('', '');
-	IPC::Run::run([ 'pg_config', '--pkglibdir' ], '>', \$o, '2>', \$e);
-	chomp($libdir = $o);
+	IPC::Run::run([ 'pg_config', '--pkglibdir', '--version' ], '>', \$o, '2>', \$e);
+	my @lines = split /\n/, $o;
+	$libdir = $lines[0] // '';
+	($major) = ($lines[1] // '') =~ /PostgreSQL (\d+)/;
 }
-plan skip_all => "pg_cron is not installed in $libdir (apt-get install postgresql-15-cron)"
+plan skip_all => "pg_cron is not installed in $libdir ("
+  . ($major ? "Debian: apt-get install postgresql-$major-cron" : 'install pg_cron for this server') . ')'
   unless -e "$libdir/pg_cron.so";
 
 my $conf = readme_snippet('pg_cron.conf');
