@@ -92,7 +92,8 @@ OpenCheckedSocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *add
 		}
 		return CURL_SOCKET_BAD;
 	}
-	return socket(address->family, address->socktype, address->protocol);
+	/* Close-on-exec: a cached connection must not leak into a program the backend runs (COPY ... PROGRAM). */
+	return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
 /* Progress callback: non-zero aborts the transfer when Postgres wants to cancel or die. */

@@ -339,6 +339,9 @@ JudgeIpv4(const unsigned char *a, bool allow_http) {
 		return allow_http ? AddressVerdict::kAllowed : AddressVerdict::kLoopbackNeedsHttp;
 	if (a[0] == 169 && a[1] == 254)
 		return AddressVerdict::kLinkLocal;
+	if ((a[0] == 168 && a[1] == 63 && a[2] == 129 && a[3] == 16) ||
+	    (a[0] == 100 && a[1] == 100 && a[2] == 100 && a[3] == 200))
+		return AddressVerdict::kPlatformService;
 	if (a[0] == 0 || a[0] >= 224) /* "this network", multicast, reserved, broadcast */
 		return AddressVerdict::kNotUnicast;
 	return AddressVerdict::kAllowed;
@@ -376,6 +379,9 @@ JudgeAddress(const unsigned char *b, size_t len, bool allow_http) {
 		return AddressVerdict::kLinkLocal;
 	if (b[0] == 0xff)
 		return AddressVerdict::kNotUnicast;
+	static const unsigned char kAwsMetadata[16] = {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54};
+	if (memcmp(b, kAwsMetadata, sizeof(kAwsMetadata)) == 0) /* fd00:ec2::254 */
+		return AddressVerdict::kPlatformService;
 	return AddressVerdict::kAllowed;
 }
 
@@ -394,6 +400,10 @@ CheckAddressAllowed(const EndpointHost &host, const unsigned char *bytes, size_t
 		ThrowInvalid(start + "a link-local address, which is never allowed",
 		             "Link-local addresses (169.254.0.0/16, fe80::/10) serve instance metadata and credentials, "
 		             "not storage.");
+	case AddressVerdict::kPlatformService:
+		ThrowInvalid(start + "a cloud platform's service address, which is never allowed",
+		             "Instance metadata services and Azure's host agent serve credentials and machine "
+		             "configuration, not storage.");
 	case AddressVerdict::kNotUnicast:
 		ThrowInvalid(start + "an address that is not a unicast address, which is never allowed");
 	}

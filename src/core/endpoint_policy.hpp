@@ -97,6 +97,10 @@ void CheckHostAllowed(const EndpointHost &host, std::string_view allowed_list, b
  *     loopback names;
  *   - link-local (169.254.0.0/16, where clouds serve instance metadata and
  *     credentials; fe80::/10): never;
+ *   - the fixed addresses of cloud platform services outside link-local:
+ *     168.63.129.16 (Azure's host agent, WireServer), 100.100.100.200
+ *     (Alibaba Cloud instance metadata) and fd00:ec2::254 (AWS instance
+ *     metadata over IPv6): never;
  *   - not a unicast address (0.0.0.0/8, ::, multicast, 240.0.0.0/4 and the
  *     broadcast address): never.
  * Private ranges (10/8, 172.16/12, 192.168/16, fc00::/7) stay allowed: an
@@ -108,6 +112,7 @@ enum class AddressVerdict {
 	kAllowed,
 	kLoopbackNeedsHttp,
 	kLinkLocal,
+	kPlatformService,
 	kNotUnicast,
 };
 /* bytes: 4 (IPv4) or 16 (IPv6) bytes in network order; any other length is kNotUnicast. */

@@ -274,6 +274,15 @@ TEST(EndpointPolicy, ResolvedAddresses) {
 	    {"64:ff9b::a9fe:a9fe", V::kLinkLocal, V::kLinkLocal},
 	    {"fe80::1", V::kLinkLocal, V::kLinkLocal},
 	    {"febf:ffff::1", V::kLinkLocal, V::kLinkLocal},
+	    /* cloud platform services outside link-local: never, in every spelling */
+	    {"168.63.129.16", V::kPlatformService, V::kPlatformService},
+	    {"::ffff:168.63.129.16", V::kPlatformService, V::kPlatformService},
+	    {"64:ff9b::a83f:8110", V::kPlatformService, V::kPlatformService},
+	    {"100.100.100.200", V::kPlatformService, V::kPlatformService},
+	    {"fd00:ec2::254", V::kPlatformService, V::kPlatformService},
+	    {"fd00:ec2::255", V::kAllowed, V::kAllowed},
+	    {"168.63.129.17", V::kAllowed, V::kAllowed},
+	    {"100.100.100.201", V::kAllowed, V::kAllowed},
 	    /* not unicast: never */
 	    {"0.0.0.0", V::kNotUnicast, V::kNotUnicast},
 	    {"0.1.2.3", V::kNotUnicast, V::kNotUnicast},
@@ -320,6 +329,12 @@ TEST(EndpointPolicy, CheckAddressAllowedErrors) {
 	e = CatchError([&] { core::CheckAddressAllowed(host, multicast, 4, true); });
 	ASSERT_TRUE(e);
 	EXPECT_EQ(e->sqlstate, "22023");
+	const unsigned char wireserver[4] = {168, 63, 129, 16};
+	e = CatchError([&] { core::CheckAddressAllowed(host, wireserver, 4, true); });
+	ASSERT_TRUE(e);
+	EXPECT_EQ(e->sqlstate, "22023");
+	EXPECT_EQ(e->message, "storage endpoint host \"myaccount.blob.core.windows.net\" resolves to a cloud platform's "
+	                      "service address, which is never allowed");
 	const unsigned char azure[4] = {20, 60, 1, 4};
 	EXPECT_NO_THROW(core::CheckAddressAllowed(host, azure, 4, false));
 }
