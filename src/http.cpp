@@ -42,6 +42,12 @@ namespace {
 
 /* The per-backend handle; NULL after a transport error so the next request starts clean. */
 CURL *handle = nullptr;
+/*
+ * azure_blob.allow_http when the handle was made.  Its cached connections
+ * were judged under that value (OpenCheckedSocket), and a reused connection
+ * is not judged again, so the handle and its connections go when it changes.
+ */
+bool handle_allow_http = false;
 
 struct Transfer {
 	HttpResponse *resp;
@@ -238,10 +244,15 @@ enum class Outcome { kAnswered, kTransportError };
 Outcome
 PerformOnce(const core::RestRequest &req, const core::EndpointHost &host, HttpResponse &resp, CURLcode *curl_error,
             bool *connected, uint32 wait_event) {
+	if (handle != nullptr && handle_allow_http != guc_allow_http) {
+		curl_easy_cleanup(handle);
+		handle = nullptr;
+	}
 	if (handle == nullptr) {
 		handle = curl_easy_init();
 		if (handle == nullptr)
 			throw Error(sqlstate::kOutOfMemory, "could not create an HTTP handle");
+		handle_allow_http = guc_allow_http;
 	} else {
 		curl_easy_reset(handle);
 	}
