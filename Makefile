@@ -10,7 +10,7 @@ PGFILEDESC  = "azure_blob - Azure Blob Storage SAS URLs and file metadata"
 # which groups these files into lines whose files run in parallel.  REGRESS
 # names the same files: PGXS needs it set (for --dbname and `make clean`), and
 # installcheck checks that the two lists agree, so a new file goes in both.
-REGRESS          = setup settings accounts keys_at_rest endpoints sas metadata identity security errors privileges badinput registration upgrade reinstall cleanup
+REGRESS          = setup settings accounts keys_at_rest endpoints sas metadata identity security errors privileges badinput registration bulk_import upgrade reinstall cleanup
 REGRESS_SCHEDULE = $(srcdir)/test/schedule
 REGRESS_OPTS     = --load-extension=$(EXTENSION) --encoding=UTF8 --no-locale
 # PGXS's installcheck would pass the REGRESS names one after the other; ours

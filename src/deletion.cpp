@@ -42,6 +42,15 @@ namespace {
 
 /* field4 of our lock tags: advisory locks taken from SQL use 1 and 2 only. */
 constexpr uint16 kBlobLockClass = 0x415A;
+/* field4 of the one lock per database that stands for "a registration of many blobs is in flight". */
+constexpr uint16 kBulkLockClass = 0x415B;
+/*
+ * Registrations in one transaction that each take their blob's lock; the
+ * next ones take the bulk lock instead, so an import of a million rows
+ * holds this many locks plus one, not a million (the lock table has room
+ * for max_locks_per_transaction x max_connections, 6,400 by default).
+ */
+constexpr uint32 kBlobLocksPerTransaction = 256;
 
 /* azure_files with the columns the maintenance functions read. */
 FilesTable
@@ -110,8 +119,36 @@ RequiredText(FunctionCallInfo fcinfo, int n, const char *what) {
 
 } // namespace
 
+/*
+ * The bulk lock: registrations past kBlobLocksPerTransaction take it in
+ * RowExclusiveLock (two imports do not wait for each other), a deletion in
+ * ShareLock without waiting (they conflict), so while an import is in flight
+ * every deletion in the database is "busy" and waits for a later run.
+ */
+static bool
+LockBulk(LOCKMODE mode, bool wait) {
+	LOCKTAG tag;
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, 0, 0, kBulkLockClass);
+	return LockAcquire(&tag, mode, false, !wait) != LOCKACQUIRE_NOT_AVAIL;
+}
+
 bool
 LockBlob(const char *account, const char *container, const char *blob, bool wait) {
+	if (wait) {
+		/* A registration: its blob's lock, or past the limit the bulk lock (again each time: cheap when held). */
+		static LocalTransactionId counted_lxid = InvalidLocalTransactionId;
+		static uint32 counted = 0;
+		const LocalTransactionId lxid = CurrentLocalTransactionId();
+		if (lxid != counted_lxid) {
+			counted_lxid = lxid;
+			counted = 0;
+		}
+		if (counted >= kBlobLocksPerTransaction)
+			return LockBulk(RowExclusiveLock, true);
+		counted++;
+	} else if (!LockBulk(ShareLock, false)) {
+		return false; /* a deletion while an import is in flight: busy */
+	}
 	/* One 64-bit hash of the three names, NUL-separated (names contain no NUL); a collision only makes two blobs wait for each other. */
 	StringInfoData key;
 	initStringInfo(&key);

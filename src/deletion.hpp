@@ -7,7 +7,10 @@
  * HEAD request) holds the blob's lock until its transaction ends;
  * azure_process_deletions deletes a queued blob only if it gets the lock
  * without waiting and then sees no committed row of that name.  So a blob
- * that is registered, or being registered, is never deleted.
+ * that is registered, or being registered, is never deleted.  A transaction
+ * that registers more than 256 blobs takes one lock for the rest of them
+ * instead, which makes every deletion in the database wait for its commit
+ * (deletion.cpp, kBlobLocksPerTransaction).
  *
  * Postgres code only (may ereport).
  *-------------------------------------------------------------------------
@@ -22,7 +25,9 @@ namespace azure_blob {
 
 /*
  * Takes the transaction-level lock of (account, container, blob) in this
- * database; waits for it if wait, else returns false when someone holds it.
+ * database; waits for it if wait (a registration: past 256 in one
+ * transaction, the bulk lock instead), else (a deletion) returns false when
+ * someone holds it or a bulk registration is in flight.
  * The lock lives in a lock-tag space of its own, so user advisory locks
  * cannot take or block it.
  */
