@@ -86,8 +86,9 @@ IsRegistered(const char *account, const char *container, text *blob) {
 		return !n1 && !n2 && !n3 && TextEquals(name, blob_s) && TextEquals(acct, account) &&
 		       TextEquals(cont, container);
 	};
-	if (OidIsValid(index_oid)) {
-		Relation index = index_open(index_oid, AccessShareLock);
+	/* Without waiting (the caller holds registration locks, see deletion_check): if the index is locked, scan the table. */
+	if (OidIsValid(index_oid) && ConditionalLockRelationOid(index_oid, AccessShareLock)) {
+		Relation index = index_open(index_oid, NoLock);
 		ScanKeyData key;
 		ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid, index->rd_indcollation[0], F_TEXTEQ,
 		                       PointerGetDatum(blob));
@@ -98,7 +99,7 @@ IsRegistered(const char *account, const char *container, text *blob) {
 		index_endscan(scan);
 		index_close(index, AccessShareLock);
 	} else {
-		/* The unique index is gone (dropped by the schema's owner): slower, same answer. */
+		/* The unique index is gone (dropped by the schema's owner) or locked: slower, same answer. */
 		TableScanDesc scan = table_beginscan(heap, snap, 0, nullptr);
 		while (!found && table_scan_getnextslot(scan, ForwardScanDirection, slot))
 			found = matches(slot);
@@ -184,9 +185,22 @@ azure_blob_deletion_check(PG_FUNCTION_ARGS) {
 	if (PG_ARGISNULL(2))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("blob name must not be null")));
 	text *blob = PG_GETARG_TEXT_PP(2);
-	if (!LockBlob(account, container, text_to_cstring(blob), false))
+	/*
+	 * Once it holds a registration lock (the bulk lock stays held for the
+	 * rest of the batch) a deletion must wait for nothing a registration can
+	 * hold: a reload that holds azure_files in ACCESS EXCLUSIVE mode (TRUNCATE,
+	 * ALTER TABLE) and then needs the bulk lock would deadlock with it.  So
+	 * the table is locked first, without waiting, and kept until the row is
+	 * looked up; locked by someone else, the blob is busy.
+	 */
+	const Oid files = OpenFilesTable().relid;
+	if (!ConditionalLockRelationOid(files, AccessShareLock))
 		PG_RETURN_TEXT_P(cstring_to_text("busy"));
-	PG_RETURN_TEXT_P(cstring_to_text(IsRegistered(account, container, blob) ? "registered" : "delete"));
+	const char *verdict = "busy";
+	if (LockBlob(account, container, text_to_cstring(blob), false))
+		verdict = IsRegistered(account, container, blob) ? "registered" : "delete";
+	UnlockRelationOid(files, AccessShareLock);
+	PG_RETURN_TEXT_P(cstring_to_text(verdict));
 }
 
 PG_FUNCTION_INFO_V1(azure_blob_file_rows);
