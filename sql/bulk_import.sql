@@ -44,3 +44,20 @@ INSERT INTO azure_files (blob_name, user_id) VALUES ('bulk/next.txt', 'bulk-user
 SELECT * FROM pg_temp.registration_locks();
 ROLLBACK;
 SELECT count(*) AS left_behind FROM azure_files WHERE blob_name LIKE 'bulk/%';
+
+-- The deletion side: a check that finds the name registered again (or busy)
+-- keeps no lock for it, so a run over many such items does not fill the lock
+-- table either (20,000 did, each lock kept until the run committed); a
+-- check that decides "delete" keeps its blob's lock and the bulk lock until
+-- commit (test/security/specs/deletion_race.spec).
+INSERT INTO azure_files (blob_name, user_id) SELECT 'bulk/again-' || g || '.txt', 'bulk-user' FROM generate_series(1, 3) g;
+BEGIN;
+SELECT blob_name, azure_blob.deletion_check(account, container, blob_name) FROM azure_files
+ WHERE blob_name LIKE 'bulk/again-%' ORDER BY blob_name;
+SELECT * FROM pg_temp.registration_locks();
+SELECT azure_blob.deletion_check(account, container, 'bulk/gone.txt') FROM azure_files WHERE blob_name = 'bulk/again-1.txt';
+SELECT * FROM pg_temp.registration_locks();
+ROLLBACK;
+DELETE FROM azure_files WHERE blob_name LIKE 'bulk/again-%';
+DELETE FROM azure_blob.deletion_queue WHERE blob_name LIKE 'bulk/again-%';
+SELECT count(*) AS left_behind FROM azure_files WHERE blob_name LIKE 'bulk/%';

@@ -133,6 +133,23 @@ LockBulk(LOCKMODE mode, bool wait) {
 	return LockAcquire(&tag, mode, false, !wait) != LOCKACQUIRE_NOT_AVAIL;
 }
 
+/* The lock tag of (account, container, blob) in this database. */
+static LOCKTAG
+BlobTag(const char *account, const char *container, const char *blob) {
+	/* One 64-bit hash of the three names, NUL-separated (names contain no NUL); a collision only makes two blobs wait for each other. */
+	StringInfoData key;
+	initStringInfo(&key);
+	appendBinaryStringInfo(&key, account, strlen(account) + 1);
+	appendBinaryStringInfo(&key, container, strlen(container) + 1);
+	appendBinaryStringInfo(&key, blob, strlen(blob));
+	uint64 h =
+	    DatumGetUInt64(hash_bytes_extended(reinterpret_cast<const unsigned char *>(key.data), key.len, 0x617a62));
+	pfree(key.data);
+	LOCKTAG tag;
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(h >> 32), static_cast<uint32>(h), kBlobLockClass);
+	return tag;
+}
+
 bool
 LockBlob(const char *account, const char *container, const char *blob, bool wait) {
 	if (wait) {
@@ -150,18 +167,23 @@ LockBlob(const char *account, const char *container, const char *blob, bool wait
 	} else if (!LockBulk(ShareLock, false)) {
 		return false; /* a deletion while an import is in flight: busy */
 	}
-	/* One 64-bit hash of the three names, NUL-separated (names contain no NUL); a collision only makes two blobs wait for each other. */
-	StringInfoData key;
-	initStringInfo(&key);
-	appendBinaryStringInfo(&key, account, strlen(account) + 1);
-	appendBinaryStringInfo(&key, container, strlen(container) + 1);
-	appendBinaryStringInfo(&key, blob, strlen(blob));
-	uint64 h =
-	    DatumGetUInt64(hash_bytes_extended(reinterpret_cast<const unsigned char *>(key.data), key.len, 0x617a62));
-	pfree(key.data);
-	LOCKTAG tag;
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(h >> 32), static_cast<uint32>(h), kBlobLockClass);
-	return LockAcquire(&tag, ExclusiveLock, false, !wait) != LOCKACQUIRE_NOT_AVAIL;
+	LOCKTAG tag = BlobTag(account, container, blob);
+	if (LockAcquire(&tag, ExclusiveLock, false, !wait) != LOCKACQUIRE_NOT_AVAIL)
+		return true;
+	/* Only a deletion gets here: the bulk lock it just took is not kept for a busy blob. */
+	LOCKTAG bulk;
+	SET_LOCKTAG_ADVISORY(bulk, MyDatabaseId, 0, 0, kBulkLockClass);
+	LockRelease(&bulk, ShareLock, false);
+	return false;
+}
+
+void
+UnlockBlob(const char *account, const char *container, const char *blob) {
+	LOCKTAG tag = BlobTag(account, container, blob);
+	LockRelease(&tag, ExclusiveLock, false);
+	LOCKTAG bulk;
+	SET_LOCKTAG_ADVISORY(bulk, MyDatabaseId, 0, 0, kBulkLockClass);
+	LockRelease(&bulk, ShareLock, false);
 }
 
 } // namespace azure_blob
@@ -197,8 +219,15 @@ azure_blob_deletion_check(PG_FUNCTION_ARGS) {
 	if (!ConditionalLockRelationOid(files, AccessShareLock))
 		PG_RETURN_TEXT_P(cstring_to_text("busy"));
 	const char *verdict = "busy";
-	if (LockBlob(account, container, text_to_cstring(blob), false))
-		verdict = IsRegistered(account, container, blob) ? "registered" : "delete";
+	const char *blob_s = text_to_cstring(blob);
+	if (LockBlob(account, container, blob_s, false)) {
+		verdict = "delete";
+		if (IsRegistered(account, container, blob)) {
+			/* Nothing will be deleted: the locks are not kept (a run over many such items would fill the lock table). */
+			UnlockBlob(account, container, blob_s);
+			verdict = "registered";
+		}
+	}
 	UnlockRelationOid(files, AccessShareLock);
 	PG_RETURN_TEXT_P(cstring_to_text(verdict));
 }

@@ -33,4 +33,11 @@ namespace azure_blob {
  */
 bool LockBlob(const char *account, const char *container, const char *blob, bool wait);
 
+/*
+ * Gives back one LockBlob(..., false) that returned true, made in the same
+ * (sub)transaction: a deletion check that will delete nothing keeps no lock.
+ * Each lock stays held if this transaction took it more often.
+ */
+void UnlockBlob(const char *account, const char *container, const char *blob);
+
 } // namespace azure_blob
