@@ -61,3 +61,17 @@ ROLLBACK;
 DELETE FROM azure_files WHERE blob_name LIKE 'bulk/again-%';
 DELETE FROM azure_blob.deletion_queue WHERE blob_name LIKE 'bulk/again-%';
 SELECT count(*) AS left_behind FROM azure_files WHERE blob_name LIKE 'bulk/%';
+
+-- An application user's registrations always lock their own blobs: the bulk
+-- lock, which makes every deletion in the database wait, is for
+-- administrators (a user could otherwise stall the queue for everyone by
+-- holding a transaction open after a rolled-back batch).
+SET azure_blob.require_user_id = off;
+SET ROLE regress_azure_alice;
+BEGIN;
+INSERT INTO azure_files (blob_name)
+SELECT s.blob_name FROM generate_series(1, 300) g, LATERAL azure_generate_upload_sas('user-' || g || '.txt', 'text/plain') s;
+SELECT * FROM pg_temp.registration_locks();
+ROLLBACK;
+RESET ROLE;
+RESET azure_blob.require_user_id;

@@ -161,7 +161,13 @@ LockBlob(const char *account, const char *container, const char *blob, bool wait
 			counted_lxid = lxid;
 			counted = 0;
 		}
-		if (counted >= kBlobLocksPerTransaction)
+		/*
+		 * Administrators only: the bulk lock makes every deletion in the
+		 * database wait, which an application user, who registers a few files
+		 * per transaction, must not be able to do by holding a transaction
+		 * open after a rolled-back batch (attacker review).
+		 */
+		if (counted >= kBlobLocksPerTransaction && CurrentRight() == Right::kAdmin)
 			return LockBulk(RowExclusiveLock, true);
 		counted++;
 	} else if (!LockBulk(ShareLock, false)) {
