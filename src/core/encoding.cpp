@@ -126,9 +126,11 @@ AppendBlobPath(std::string &out, std::string_view blob_name) {
 
 char *
 WriteContainerUrl(char *out, std::string_view endpoint, std::string_view container) {
-	out = CopyBytes(out, endpoint.data(), endpoint.size());
+	memcpy(out, endpoint.data(), endpoint.size());
+	out += endpoint.size();
 	*out++ = '/';
-	return CopyBytes(out, container.data(), container.size());
+	memcpy(out, container.data(), container.size());
+	return out + container.size();
 }
 
 char *

@@ -5,52 +5,10 @@
  */
 #pragma once
 
-#include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace azure_blob::core {
-
-/*
- * n bytes from in to out, returning the end: the token and URL writers'
- * copy.  Most fields are 1 to 32 bytes, which this copies with two
- * overlapping fixed-size moves instead of a call into memcpy: a read URL
- * of bench row (a) takes 358 ns instead of 390 ns (bench/core/core_bench.cpp
- * UrlWithOptions/options_cached, medians of three alternating runs of both
- * builds, HMAC of 173 bytes = 178 ns).  Never writes past out + n.
- */
-inline char *
-CopyBytes(char *out, const char *in, size_t n) {
-	if (n >= 8 && n <= 32) {
-		if (n >= 16) {
-			char a[16], b[16];
-			memcpy(a, in, 16);
-			memcpy(b, in + n - 16, 16);
-			memcpy(out, a, 16);
-			memcpy(out + n - 16, b, 16);
-		} else {
-			uint64_t a, b;
-			memcpy(&a, in, 8);
-			memcpy(&b, in + n - 8, 8);
-			memcpy(out, &a, 8);
-			memcpy(out + n - 8, &b, 8);
-		}
-	} else if (n >= 4 && n < 8) {
-		uint32_t a, b;
-		memcpy(&a, in, 4);
-		memcpy(&b, in + n - 4, 4);
-		memcpy(out, &a, 4);
-		memcpy(out + n - 4, &b, 4);
-	} else if (n > 0 && n < 4) {
-		out[0] = in[0];
-		out[n / 2] = in[n / 2];
-		out[n - 1] = in[n - 1];
-	} else if (n > 32) {
-		memcpy(out, in, n);
-	}
-	return out + n;
-}
 
 /* JavaScript encodeURIComponent over the UTF-8 bytes of s; upper-case hex. */
 void AppendUriComponent(std::string &out, std::string_view s);

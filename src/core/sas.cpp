@@ -359,7 +359,10 @@ WriteSasToken(char *out, std::string &s, const SasFields &f, const HmacSha256 &k
 	char *p = s.data();
 	for (size_t i = 0; i < f.n_parts_; i++) {
 		const SasFields::Part &part = f.parts_[i];
-		p = CopyBytes(p, part.text, part.size);
+		if (part.size != 0) {
+			memcpy(p, part.text, part.size);
+			p += part.size;
+		}
 		if (part.line_end)
 			*p++ = '\n';
 	}
@@ -369,14 +372,16 @@ WriteSasToken(char *out, std::string &s, const SasFields &f, const HmacSha256 &k
 		const SasFields::Pair &pair = f.pairs_[i];
 		if (i > 0)
 			*out++ = '&';
-		out = CopyBytes(out, pair.name, pair.name_size);
+		memcpy(out, pair.name, pair.name_size);
+		out += pair.name_size;
 		*out++ = '=';
 		switch (pair.how) {
 		case TokenText::kEncode:
 			out = WriteUriComponent(out, std::string_view(pair.value, pair.value_size));
 			break;
 		case TokenText::kAsIs:
-			out = CopyBytes(out, pair.value, pair.value_size);
+			memcpy(out, pair.value, pair.value_size);
+			out += pair.value_size;
 			break;
 		case TokenText::kTime: /* YYYY-MM-DDThh:mm:ssZ: 20 bytes, checked */
 			memcpy(out, pair.value, 13);

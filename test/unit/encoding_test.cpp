@@ -140,23 +140,6 @@ TEST(EncodeUriComponent, Base64InOnePassMatchesTwoSteps) {
 /* ---- Blob URL paths: every row of the table in spec §6.1 ---- */
 
 /* Every byte value in a path: as encodeURIComponent, except "/" stays and "'" is encoded (escapeURLPath). */
-/* The writers' copy: every length from 0 to 80 at every offset 0-7, nothing written past the end. */
-TEST(CopyBytes, EveryShortLengthAndOffset) {
-	std::string source(96, '\0');
-	for (size_t i = 0; i < source.size(); i++)
-		source[i] = static_cast<char>('A' + i % 53);
-	for (size_t offset = 0; offset < 8; offset++) {
-		for (size_t n = 0; n <= 80; n++) {
-			std::string out(100, '#');
-			char *end = core::CopyBytes(out.data() + offset, source.data() + offset, n);
-			EXPECT_EQ(end, out.data() + offset + n) << n;
-			EXPECT_EQ(out.substr(offset, n), source.substr(offset, n)) << "n=" << n << " offset=" << offset;
-			EXPECT_EQ(out.substr(0, offset), std::string(offset, '#'));
-			EXPECT_EQ(out.substr(offset + n), std::string(100 - offset - n, '#')) << "n=" << n;
-		}
-	}
-}
-
 TEST(EncodeBlobPath, EveryByte) {
 	ExpectEveryByte(EncodeBlobPath, "-_.!~*()/");
 }
