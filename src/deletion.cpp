@@ -126,11 +126,11 @@ RequiredText(FunctionCallInfo fcinfo, int n, const char *what) {
  * ShareLock without waiting (they conflict), so while an import is in flight
  * every deletion in the database is "busy" and waits for a later run.
  */
-static bool
-LockBulk(LOCKMODE mode, bool wait) {
+static LOCKTAG
+BulkTag() {
 	LOCKTAG tag;
 	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, 0, 0, kBulkLockClass);
-	return LockAcquire(&tag, mode, false, !wait) != LOCKACQUIRE_NOT_AVAIL;
+	return tag;
 }
 
 /* The lock tag of (account, container, blob) in this database. */
@@ -150,45 +150,60 @@ BlobTag(const char *account, const char *container, const char *blob) {
 	return tag;
 }
 
-bool
-LockBlob(const char *account, const char *container, const char *blob, bool wait) {
-	if (wait) {
-		/* A registration: its blob's lock, or past the limit the bulk lock (again each time: cheap when held). */
-		static LocalTransactionId counted_lxid = InvalidLocalTransactionId;
-		static uint32 counted = 0;
-		const LocalTransactionId lxid = CurrentLocalTransactionId();
-		if (lxid != counted_lxid) {
-			counted_lxid = lxid;
-			counted = 0;
-		}
-		/*
-		 * Administrators only: the bulk lock makes every deletion in the
-		 * database wait, which an application user, who registers a few files
-		 * per transaction, must not be able to do by holding a transaction
-		 * open after a rolled-back batch (attacker review).
-		 */
-		if (counted >= kBlobLocksPerTransaction && CurrentRight() == Right::kAdmin)
-			return LockBulk(RowExclusiveLock, true);
-		counted++;
-	} else if (!LockBulk(ShareLock, false)) {
-		return false; /* a deletion while an import is in flight: busy */
+void
+LockBlobForRegistration(const char *account, const char *container, const char *blob) {
+	static LocalTransactionId counted_lxid = InvalidLocalTransactionId;
+	static uint32 counted = 0;
+	const LocalTransactionId lxid = CurrentLocalTransactionId();
+	if (lxid != counted_lxid) {
+		counted_lxid = lxid;
+		counted = 0;
 	}
+	/*
+	 * Past the limit, the bulk lock (again each time: cheap when held).
+	 * Administrators only: it makes every deletion in the database wait,
+	 * which an application user, who registers a few files per transaction,
+	 * must not be able to do by holding a transaction open after a
+	 * rolled-back batch (attacker review).
+	 */
+	LOCKTAG tag;
+	if (counted >= kBlobLocksPerTransaction && CurrentRight() == Right::kAdmin) {
+		tag = BulkTag();
+		(void) LockAcquire(&tag, RowExclusiveLock, false, false);
+		return;
+	}
+	counted++;
+	tag = BlobTag(account, container, blob);
+	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+}
+
+/*
+ * A deletion's locks, taken without waiting: the bulk lock, then the blob's.
+ * False (holding neither) when an import is in flight or the blob is being
+ * registered.
+ */
+static bool
+TryLockBlobForDeletion(const char *account, const char *container, const char *blob) {
+	LOCKTAG bulk = BulkTag();
+	if (LockAcquire(&bulk, ShareLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
+		return false;
 	LOCKTAG tag = BlobTag(account, container, blob);
-	if (LockAcquire(&tag, ExclusiveLock, false, !wait) != LOCKACQUIRE_NOT_AVAIL)
+	if (LockAcquire(&tag, ExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL)
 		return true;
-	/* Only a deletion gets here: the bulk lock it just took is not kept for a busy blob. */
-	LOCKTAG bulk;
-	SET_LOCKTAG_ADVISORY(bulk, MyDatabaseId, 0, 0, kBulkLockClass);
 	LockRelease(&bulk, ShareLock, false);
 	return false;
 }
 
-void
-UnlockBlob(const char *account, const char *container, const char *blob) {
+/*
+ * Gives back one TryLockBlobForDeletion that returned true, in the same
+ * (sub)transaction: a check that will delete nothing keeps no lock.  Each
+ * lock stays held if this transaction took it more often.
+ */
+static void
+UnlockBlobForDeletion(const char *account, const char *container, const char *blob) {
 	LOCKTAG tag = BlobTag(account, container, blob);
 	LockRelease(&tag, ExclusiveLock, false);
-	LOCKTAG bulk;
-	SET_LOCKTAG_ADVISORY(bulk, MyDatabaseId, 0, 0, kBulkLockClass);
+	LOCKTAG bulk = BulkTag();
 	LockRelease(&bulk, ShareLock, false);
 }
 
@@ -226,11 +241,11 @@ azure_blob_deletion_check(PG_FUNCTION_ARGS) {
 		PG_RETURN_TEXT_P(cstring_to_text("busy"));
 	const char *verdict = "busy";
 	const char *blob_s = text_to_cstring(blob);
-	if (LockBlob(account, container, blob_s, false)) {
+	if (TryLockBlobForDeletion(account, container, blob_s)) {
 		verdict = "delete";
 		if (IsRegistered(account, container, blob)) {
 			/* Nothing will be deleted: the locks are not kept (a run over many such items would fill the lock table). */
-			UnlockBlob(account, container, blob_s);
+			UnlockBlobForDeletion(account, container, blob_s);
 			verdict = "registered";
 		}
 	}

@@ -25,19 +25,12 @@ namespace azure_blob {
 
 /*
  * Takes the transaction-level lock of (account, container, blob) in this
- * database; waits for it if wait (a registration: past 256 in one
- * transaction, the bulk lock instead), else (a deletion) returns false when
- * someone holds it or a bulk registration is in flight.
- * The lock lives in a lock-tag space of its own, so user advisory locks
- * cannot take or block it.
+ * database for a registration, waiting for it; past 256 registrations in
+ * one transaction by an administrator, the bulk lock instead.  A deletion
+ * check (deletion.cpp) takes them without waiting and reports "busy".
+ * The locks live in a lock-tag space of their own, so user advisory locks
+ * cannot take or block them.
  */
-bool LockBlob(const char *account, const char *container, const char *blob, bool wait);
-
-/*
- * Gives back one LockBlob(..., false) that returned true, made in the same
- * (sub)transaction: a deletion check that will delete nothing keeps no lock.
- * Each lock stays held if this transaction took it more often.
- */
-void UnlockBlob(const char *account, const char *container, const char *blob);
+void LockBlobForRegistration(const char *account, const char *container, const char *blob);
 
 } // namespace azure_blob

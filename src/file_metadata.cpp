@@ -300,7 +300,7 @@ AzureFilesCheck(FunctionCallInfo fcinfo) {
 	if (!done.admin)
 		CheckPropertiesHonest(tup, desc, att, blob_server);
 	/* Held until the transaction ends: a queued deletion of this blob now waits for us (deletion.hpp). */
-	(void) LockBlob(done.account, done.container, blob_server, true);
+	LockBlobForRegistration(done.account, done.container, blob_server);
 
 	int natts = desc->natts;
 	Datum *rv = static_cast<Datum *>(palloc0(sizeof(Datum) * natts));

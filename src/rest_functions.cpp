@@ -623,7 +623,7 @@ azure_save_metadata(PG_FUNCTION_ARGS) {
 		 * this name that runs now waits for our commit (and then sees the
 		 * row), or we wait for its commit (and then see no blob).
 		 */
-		PgCall([&] { (void) LockBlob(t.acct->alias.c_str(), t.container.c_str(), blob_server, true); });
+		PgCall([&] { LockBlobForRegistration(t.acct->alias.c_str(), t.container.c_str(), blob_server); });
 		/*
 		 * Registered already, by this user, for this account and container:
 		 * the same call again (a retry after a lost reply, a double click)
