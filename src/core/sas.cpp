@@ -241,9 +241,16 @@ ValidateServiceFields(const ServiceSasView &p, bool allow_policy) {
 	}
 }
 
-/* "/blob/<account>/<container>[/<blob>]" as one line of the string-to-sign (spec §2.2, §4.2). */
+/*
+ * The lines that start the string-to-sign of a service and of a user
+ * delegation SAS (spec §2.2, §4.2): permissions, start, expiry, and the
+ * canonical resource "/blob/<account>/<container>[/<blob>]".
+ */
 void
-SignCanonicalResource(SasFields &f, const ServiceSasView &p) {
+SignLeadingLines(SasFields &f, std::string_view permissions, const ServiceSasView &p) {
+	f.SignLine(permissions);
+	f.SignLine(p.start);
+	f.SignLine(p.expiry);
 	f.Sign("/blob/");
 	f.Sign(p.account_name);
 	f.Sign("/");
@@ -253,6 +260,16 @@ SignCanonicalResource(SasFields &f, const ServiceSasView &p) {
 		f.Sign(p.blob);
 	}
 	f.EndLine();
+}
+
+/* The lines that end both: the five response header overrides, the last without "\n" (spec §2.2, §4.2). */
+void
+SignOverrideLines(SasFields &f, const ServiceSasView &p) {
+	f.SignLine(p.cache_control);
+	f.SignLine(p.content_disposition);
+	f.SignLine(p.content_encoding);
+	f.SignLine(p.content_language);
+	f.Sign(p.content_type);
 }
 
 /* A SAS of fields as a SasResult (the tests' and rare callers' form; the hot path writes into its own buffer). */
@@ -445,10 +462,7 @@ ServiceSasFields(const ServiceSasView &p, SasFields &f) {
 	const bool has_sr = has_ses || p.version >= std::string_view("2018-11-09");
 
 	/* The string-to-sign (spec §2.2): one line per field, the last without "\n". */
-	f.SignLine(sp);
-	f.SignLine(p.start);
-	f.SignLine(p.expiry);
-	SignCanonicalResource(f, p);
+	SignLeadingLines(f, sp, p);
 	f.SignLine(p.identifier);
 	f.SignLine(p.ip_range);
 	f.SignLine(p.protocol);
@@ -459,11 +473,7 @@ ServiceSasFields(const ServiceSasView &p, SasFields &f) {
 	}
 	if (has_ses)
 		f.SignLine(p.encryption_scope);
-	f.SignLine(p.cache_control);
-	f.SignLine(p.content_disposition);
-	f.SignLine(p.content_encoding);
-	f.SignLine(p.content_language);
-	f.Sign(p.content_type);
+	SignOverrideLines(f, p);
 
 	/*
 	 * The token, in the JS SDK's order (spec §2.9).  Fields validated to
@@ -591,10 +601,7 @@ BuildUserDelegationSas(const UserDelegationSasParams &u, const UserDelegationKey
 		ThrowInvalid("signed request headers and query parameters need service version 2026-04-06 or later");
 
 	SasFields f;
-	f.SignLine(o.permissions);
-	f.SignLine(p.start);
-	f.SignLine(p.expiry);
-	SignCanonicalResource(f, p);
+	SignLeadingLines(f, o.permissions, p);
 	f.SignLine(k.object_id);
 	f.SignLine(k.tenant_id);
 	f.SignLine(k.start);
@@ -636,11 +643,7 @@ BuildUserDelegationSas(const UserDelegationSasParams &u, const UserDelegationKey
 		f.SignLine(f.Own(std::move(query)));
 		srq_names = f.Own(std::move(names));
 	}
-	f.SignLine(p.cache_control);
-	f.SignLine(p.content_disposition);
-	f.SignLine(p.content_encoding);
-	f.SignLine(p.content_language);
-	f.Sign(p.content_type); /* last line: no "\n" */
+	SignOverrideLines(f, p);
 
 	f.Param("sv", p.version);
 	f.Param("spr", p.protocol);
